@@ -1,0 +1,546 @@
+/**
+ * The launch form generated from Service Catalog's DescribeProvisioningParameters, and the one
+ * zod schema that checks its values in the browser and again on the server.
+ *
+ * Forms deal in strings: every parameter value is a string, except list parameters
+ * (CommaDelimitedList and List<...>) which are string[] in the form and joined with "," for AWS.
+ *
+ * Decisions:
+ * - "Can this field be left empty?" (`allowsEmpty`) follows what CloudFormation itself would
+ *   accept for "": not for Number or AWS-specific types, not with MinLength > 0, not when
+ *   AllowedValues leaves "" out, not when AllowedPattern does not match "". `required` (the
+ *   asterisk) is `allowsEmpty === false` and no Default: with a Default the form is pre-filled.
+ * - AllowedPattern is a full match in CloudFormation, so patterns are anchored here. Patterns are
+ *   Java regular expressions; one JavaScript cannot compile is not checked here (AWS still
+ *   checks it, and its error is mapped for the user) rather than blocking the form.
+ * - For lists, AllowedValues and AllowedPattern apply to each item (as in CloudFormation); items
+ *   are trimmed, and an empty item, an item with a comma or a repeated item is refused.
+ * - Numbers are plain decimals ("12", "-1.5"); "1e3", "0x10" and "Infinity" are refused, since
+ *   JavaScript's Number() would accept what CloudFormation may read differently.
+ * - NoEcho values are replaced by "****" (not removed) before storing or logging, so the detail
+ *   page can still show that the parameter was set, as CloudFormation does.
+ * - In an update, a NoEcho field left blank keeps the current secret (UsePreviousValue): the
+ *   portal never stored it, so it cannot pre-fill it.
+ */
+import { z } from "zod";
+import { checkPrincipalArn, parseArn } from "./arn";
+
+export type ParameterConstraints = {
+  allowedValues?: string[];
+  allowedPattern?: string;
+  constraintDescription?: string;
+  minLength?: number;
+  maxLength?: number;
+  minValue?: number;
+  maxValue?: number;
+};
+
+/** One entry of DescribeProvisioningParameters' ProvisioningArtifactParameters, normalised. */
+export type ProvisioningParameter = {
+  key: string;
+  /** "String", "Number", "CommaDelimitedList", "List<Number>", "AWS::EC2::KeyPair::KeyName", ... */
+  type: string;
+  defaultValue?: string;
+  noEcho: boolean;
+  description?: string;
+  constraints: ParameterConstraints;
+};
+
+/** From the template's AWS::CloudFormation::Interface metadata, when it can be read. */
+export type TemplateMetadata = {
+  labels: Record<string, string>;
+  groups: { label: string; parameters: string[] }[];
+};
+
+export type ParameterValue = string | string[];
+export type ParameterValues = Record<string, ParameterValue>;
+
+export type FieldKind = "select" | "number" | "text" | "password" | "list";
+
+export type FieldDescriptor = {
+  key: string;
+  label: string;
+  kind: FieldKind;
+  /** The CloudFormation parameter type, for anything the kind does not say. */
+  type: string;
+  /** Must be filled in by the user: cannot be empty and has no default. */
+  required: boolean;
+  /** Whether "" (or an empty list) is an acceptable value. */
+  allowsEmpty: boolean;
+  noEcho: boolean;
+  /** The value the form starts with: the Default, split into items for lists. */
+  defaultValue: ParameterValue;
+  /** AllowedValues: the choices of a select, or of each item of a list. */
+  options?: string[];
+  /** MinValue/MaxValue of a Number (or of each item of a List<Number>). */
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  /** AllowedPattern as written in the template; it must match the whole value. */
+  pattern?: string;
+  /** For lists: whether each item is a number (List<Number>). */
+  itemKind?: "number" | "text";
+  help?: string;
+  constraintHelp?: string;
+  /** A list of ARNs (key ends in "ARNs"/"Arns", or the description mentions ARNs). */
+  isArnList: boolean;
+  /** How the ARNs of an ARN list are checked: principals to grant access to, or any ARN. */
+  arnKind?: "principal" | "any";
+};
+
+export const NO_ECHO_MASK = "****";
+export const OTHER_PARAMETERS_GROUP = "Other parameters";
+/** The single group's label when the template defines no groups. */
+export const PARAMETERS_GROUP = "Parameters";
+
+export function isListType(type: string): boolean {
+  return type === "CommaDelimitedList" || /^List<.+>$/.test(type);
+}
+
+/** Types whose values CloudFormation looks up in the account (key pairs, subnets, SSM names...). */
+function isAwsSpecificType(type: string): boolean {
+  return type.startsWith("AWS::") || type.startsWith("List<AWS::");
+}
+
+/**
+ * "EC2InstanceType" -> "EC2 Instance Type", "S3UserARNs" -> "S3 User ARNs",
+ * "db_instance-class" -> "Db Instance Class". Acronyms (with digits, and a plural "s") stay whole.
+ */
+export function humanizeKey(key: string): string {
+  const words = key
+    .split(/[_\-\s.]+/)
+    .flatMap((part) => part.match(/[A-Z][A-Z0-9]*[A-Z0-9]s(?![a-z])|[A-Z][A-Z0-9]*(?![a-z])|[A-Z]?[a-z]+[0-9]*|[0-9]+/g) ?? []);
+  return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ") || key;
+}
+
+type CompiledPattern = { source: string; regex: RegExp | null };
+
+/** CloudFormation matches the whole value; a pattern JavaScript cannot compile gives null. */
+export function compileAllowedPattern(pattern: string): RegExp | null {
+  try {
+    return new RegExp(`^(?:${pattern})$`, pattern.includes("\\p{") ? "u" : "");
+  } catch {
+    return null;
+  }
+}
+
+function isPlainNumber(s: string): boolean {
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s);
+}
+
+function emptyIsAcceptable(param: ProvisioningParameter, pattern: RegExp | null): boolean {
+  const { type, constraints: c } = param;
+  if (type === "Number" || type === "List<Number>" || isAwsSpecificType(type)) return false;
+  if (c.allowedValues && c.allowedValues.length > 0 && !c.allowedValues.includes("")) return false;
+  if (isListType(type)) return true;
+  if ((c.minLength ?? 0) > 0) return false;
+  if (pattern && !pattern.test("")) return false;
+  return true;
+}
+
+function splitList(s: string): string[] {
+  return s
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+function mentionsArns(param: ProvisioningParameter): boolean {
+  return /(ARNs|Arns|ARNS)$/.test(param.key) || /\bARNs?\b/i.test(param.description ?? "");
+}
+
+/** ARNs meant to be granted access are checked as principals; other ARN lists as any ARN. */
+function arnKindOf(param: ProvisioningParameter): "principal" | "any" {
+  return /user|role|principal|grant|access|shar/i.test(`${param.key} ${param.description ?? ""}`) ? "principal" : "any";
+}
+
+function labelOf(param: ProvisioningParameter, metadata?: TemplateMetadata): string {
+  const fromTemplate = metadata?.labels[param.key]?.trim();
+  return fromTemplate ? fromTemplate : humanizeKey(param.key);
+}
+
+/** The UI field for one parameter. */
+export function describeField(param: ProvisioningParameter, metadata?: TemplateMetadata): FieldDescriptor {
+  const c = param.constraints;
+  const list = isListType(param.type);
+  const hasOptions = (c.allowedValues?.length ?? 0) > 0;
+  const kind: FieldKind = list
+    ? "list"
+    : param.noEcho
+      ? "password"
+      : hasOptions
+        ? "select"
+        : param.type === "Number"
+          ? "number"
+          : "text";
+  const allowsEmpty = emptyIsAcceptable(param, c.allowedPattern ? compileAllowedPattern(c.allowedPattern) : null);
+  const isArnList = list && mentionsArns(param);
+  const field: FieldDescriptor = {
+    key: param.key,
+    label: labelOf(param, metadata),
+    kind,
+    type: param.type,
+    required: !allowsEmpty && param.defaultValue === undefined,
+    allowsEmpty,
+    noEcho: param.noEcho,
+    defaultValue: list ? splitList(param.defaultValue ?? "") : (param.defaultValue ?? ""),
+    isArnList,
+  };
+  if (hasOptions) field.options = [...(c.allowedValues ?? [])];
+  if (c.minValue !== undefined) field.min = c.minValue;
+  if (c.maxValue !== undefined) field.max = c.maxValue;
+  if (c.minLength !== undefined) field.minLength = c.minLength;
+  if (c.maxLength !== undefined) field.maxLength = c.maxLength;
+  if (c.allowedPattern) field.pattern = c.allowedPattern;
+  if (list) field.itemKind = param.type === "List<Number>" ? "number" : "text";
+  if (param.description) field.help = param.description;
+  if (c.constraintDescription) field.constraintHelp = c.constraintDescription;
+  if (isArnList) field.arnKind = arnKindOf(param);
+  return field;
+}
+
+export type FieldGroup = { label: string; fields: FieldDescriptor[] };
+
+/**
+ * Fields in the template's groups, in the template's order, then the rest under "Other
+ * parameters" in DescribeProvisioningParameters' order. Without template groups, one group
+ * "Parameters". A parameter listed in two groups appears in the first; empty groups are left out.
+ */
+export function groupFields(fields: readonly FieldDescriptor[], metadata?: TemplateMetadata): FieldGroup[] {
+  const byKey = new Map(fields.map((f) => [f.key, f] as const));
+  const placed = new Set<string>();
+  const groups: FieldGroup[] = [];
+  for (const group of metadata?.groups ?? []) {
+    const inGroup: FieldDescriptor[] = [];
+    for (const key of group.parameters) {
+      const field = byKey.get(key);
+      if (field && !placed.has(key)) {
+        placed.add(key);
+        inGroup.push(field);
+      }
+    }
+    if (inGroup.length > 0) groups.push({ label: group.label, fields: inGroup });
+  }
+  const rest = fields.filter((f) => !placed.has(f.key));
+  if (rest.length > 0) groups.push({ label: groups.length > 0 ? OTHER_PARAMETERS_GROUP : PARAMETERS_GROUP, fields: rest });
+  return groups;
+}
+
+/** The form's starting values: current values where given (NoEcho ones blank), else defaults. */
+export function initialParameterValues(params: readonly ProvisioningParameter[], current?: ParameterValues): ParameterValues {
+  const values: ParameterValues = {};
+  for (const param of params) {
+    const list = isListType(param.type);
+    const existing = current?.[param.key];
+    if (existing !== undefined) {
+      if (param.noEcho) values[param.key] = list ? [] : "";
+      else values[param.key] = list ? (Array.isArray(existing) ? [...existing] : splitList(existing)) : Array.isArray(existing) ? existing.join(",") : existing;
+    } else {
+      values[param.key] = list ? splitList(param.defaultValue ?? "") : (param.defaultValue ?? "");
+    }
+  }
+  return values;
+}
+
+export type BuildParameterSchemaOptions = {
+  metadata?: TemplateMetadata;
+  /** "update": a blank NoEcho field keeps the current secret instead of being checked. */
+  mode?: "launch" | "update";
+};
+
+/** A message under a field: ConstraintDescription when the template gives one, else ours. */
+function ruleMessage(subject: string, rule: string, constraintDescription: string | undefined): string {
+  return constraintDescription ? `${subject}: ${constraintDescription}` : `${subject} ${rule}`;
+}
+
+function listOfChoices(values: readonly string[]): string {
+  const shown = values.map((v) => (v === "" ? "(empty)" : v));
+  return shown.length > 10 ? `${shown.slice(0, 10).join(", ")}, …` : shown.join(", ");
+}
+
+type Issue = { path: (string | number)[]; message: string };
+
+function numberRange(min: number | undefined, max: number | undefined): string | null {
+  if (min !== undefined && max !== undefined) return `must be between ${min} and ${max}`;
+  if (min !== undefined) return `must be at least ${min}`;
+  if (max !== undefined) return `must be at most ${max}`;
+  return null;
+}
+
+function checkNumber(value: string, subject: string, c: ParameterConstraints): string | null {
+  if (!isPlainNumber(value)) return `${subject} must be a number`;
+  const n = Number(value);
+  const rule = numberRange(c.minValue, c.maxValue);
+  if (rule && ((c.minValue !== undefined && n < c.minValue) || (c.maxValue !== undefined && n > c.maxValue))) {
+    return ruleMessage(subject, rule, c.constraintDescription);
+  }
+  return null;
+}
+
+function checkScalar(param: ProvisioningParameter, value: string, label: string, pattern: CompiledPattern | null): string | null {
+  const c = param.constraints;
+  const cd = c.constraintDescription;
+  if (c.allowedValues && c.allowedValues.length > 0 && !c.allowedValues.includes(value)) {
+    return ruleMessage(label, `must be one of: ${listOfChoices(c.allowedValues)}`, cd);
+  }
+  if (param.type === "Number") {
+    const issue = checkNumber(value, label, c);
+    if (issue) return issue;
+  }
+  const length = Array.from(value).length;
+  if (c.minLength !== undefined && length < c.minLength) {
+    return ruleMessage(label, `must be at least ${c.minLength} characters long`, cd);
+  }
+  if (c.maxLength !== undefined && length > c.maxLength) {
+    return ruleMessage(label, `must be at most ${c.maxLength} characters long`, cd);
+  }
+  if (pattern?.regex && !pattern.regex.test(value)) {
+    return ruleMessage(label, `is not in the expected format (it must match ${pattern.source})`, cd);
+  }
+  return null;
+}
+
+function checkListItems(param: ProvisioningParameter, field: FieldDescriptor, items: readonly string[], pattern: CompiledPattern | null): Issue[] {
+  const issues: Issue[] = [];
+  const c = param.constraints;
+  const cd = c.constraintDescription;
+  const firstIndex = new Map<string, number>();
+  items.forEach((raw, index) => {
+    const item = raw.trim();
+    const subject = `${field.label}, item ${index + 1}`;
+    const path = [param.key, index];
+    if (item === "") return issues.push({ path, message: `${subject} is empty: fill it in or remove it` });
+    if (item.includes(",")) return issues.push({ path, message: `${subject} contains a comma: enter each value as its own item` });
+    const first = firstIndex.get(item);
+    if (first !== undefined) return issues.push({ path, message: `${subject} repeats item ${first + 1}` });
+    firstIndex.set(item, index);
+    let message: string | null = null;
+    if (c.allowedValues && c.allowedValues.length > 0 && !c.allowedValues.includes(item)) {
+      message = ruleMessage(subject, `must be one of: ${listOfChoices(c.allowedValues)}`, cd);
+    } else if (field.itemKind === "number") {
+      message = checkNumber(item, subject, c);
+    } else if (pattern?.regex && !pattern.regex.test(item)) {
+      message = ruleMessage(subject, `is not in the expected format (it must match ${pattern.source})`, cd);
+    } else if (field.arnKind === "principal") {
+      const checked = checkPrincipalArn(item);
+      if (!checked.ok) message = `${subject}: ${checked.message}`;
+    } else if (field.arnKind === "any") {
+      const parsed = parseArn(item);
+      if (!parsed.ok) message = `${subject}: "${item}" is not a valid ARN: ${parsed.reason}`;
+    }
+    if (message) issues.push({ path, message });
+    return undefined;
+  });
+  return issues;
+}
+
+/** Lenient input: a list may arrive as "a,b" from an API client; a number as a JSON number. */
+function listInput(v: unknown): unknown {
+  if (typeof v === "string") return v.trim() === "" ? [] : v.split(",");
+  return v;
+}
+function scalarInput(v: unknown): unknown {
+  return typeof v === "number" && Number.isFinite(v) ? String(v) : v;
+}
+/** Spaces around a number are never meant; trimming them keeps "12 " from reaching AWS. */
+function numberInput(v: unknown): unknown {
+  const s = scalarInput(v);
+  return typeof s === "string" ? s.trim() : s;
+}
+
+/**
+ * One zod schema over the product's parameters, for react-hook-form's resolver and the route
+ * handler. Issues are at `<key>` or `<key>.<item index>` and name the parameter's label. Unknown
+ * keys are dropped; a missing key is left out of the output (AWS then uses the Default), but is
+ * refused like an empty value when the parameter cannot be empty and has no Default.
+ * Output: list items trimmed.
+ */
+export function buildParameterSchema(
+  params: readonly ProvisioningParameter[],
+  options: BuildParameterSchemaOptions = {},
+): z.ZodType<ParameterValues, ParameterValues> {
+  const fields = params.map((p) => describeField(p, options.metadata));
+  const patterns = params.map((p): CompiledPattern | null =>
+    p.constraints.allowedPattern ? { source: p.constraints.allowedPattern, regex: compileAllowedPattern(p.constraints.allowedPattern) } : null,
+  );
+  const shape: Record<string, z.ZodType> = {};
+  for (const param of params) {
+    shape[param.key] = isListType(param.type)
+      ? z.preprocess(listInput, z.array(z.string()).optional())
+      : z.preprocess(param.type === "Number" ? numberInput : scalarInput, z.string().optional());
+  }
+
+  const schema = z
+    .object(shape)
+    .superRefine((values: Record<string, unknown>, ctx) => {
+      params.forEach((param, i) => {
+        const field = fields[i];
+        if (!field) return;
+        const pattern = patterns[i] ?? null;
+        const value = values[param.key] as ParameterValue | undefined;
+        const add = (issue: Issue) => ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+
+        if (value === undefined) {
+          if (field.required) add({ path: [param.key], message: `${field.label} is required` });
+          return;
+        }
+        if (Array.isArray(value)) {
+          if (value.length === 0) {
+            if (!field.allowsEmpty) add({ path: [param.key], message: `${field.label} needs at least one value` });
+            return;
+          }
+          checkListItems(param, field, value, pattern).forEach(add);
+          return;
+        }
+        // The form cannot show the current secret, so blank (or the mask echoed back) means "keep it".
+        if (options.mode === "update" && param.noEcho && (value === "" || value === NO_ECHO_MASK)) return;
+        if (value === "") {
+          if (!field.allowsEmpty) add({ path: [param.key], message: `${field.label} is required` });
+          return;
+        }
+        const message = checkScalar(param, value, field.label, pattern);
+        if (message) add({ path: [param.key], message });
+      });
+    })
+    .transform((values: Record<string, unknown>) => {
+      const out: ParameterValues = {};
+      for (const param of params) {
+        const value = values[param.key] as ParameterValue | undefined;
+        if (value === undefined) continue;
+        out[param.key] = Array.isArray(value) ? value.map((item) => item.trim()) : value;
+      }
+      return out;
+    });
+  return schema as unknown as z.ZodType<ParameterValues, ParameterValues>;
+}
+
+function serialise(value: ParameterValue): string {
+  return Array.isArray(value) ? value.map((item) => item.trim()).join(",") : value;
+}
+
+/** The ProvisioningParameters for ProvisionProduct, in the product's order; unset keys left out. */
+export function toProvisioningParameters(values: ParameterValues, params: readonly ProvisioningParameter[]): { Key: string; Value: string }[] {
+  const out: { Key: string; Value: string }[] = [];
+  for (const param of params) {
+    const value = values[param.key];
+    if (value !== undefined) out.push({ Key: param.key, Value: serialise(value) });
+  }
+  return out;
+}
+
+export type ParameterChange = {
+  key: string;
+  label: string;
+  /** null when the parameter is new in this version. NoEcho values are "****". */
+  before: string | null;
+  after: string;
+};
+
+function isBlank(value: ParameterValue | undefined): boolean {
+  return value === undefined || value === NO_ECHO_MASK || (Array.isArray(value) ? value.length === 0 : value === "");
+}
+
+type ParameterVerdict =
+  | { key: string; outcome: "keep" }
+  | { key: string; outcome: "default" }
+  | { key: string; outcome: "change"; value: string; before: string | null; masked: boolean };
+
+/**
+ * The one comparison behind the three update helpers. `current` is what the portal stored (NoEcho
+ * values masked), `next` the form's values, `params` the parameters of the version being updated
+ * to. A NoEcho value left blank (or the mask echoed back) keeps the current secret; a parameter
+ * new in this version without a value is left to its Default.
+ */
+function compareParameters(current: ParameterValues, next: ParameterValues, params: readonly ProvisioningParameter[]): ParameterVerdict[] {
+  return params.map((param): ParameterVerdict => {
+    const key = param.key;
+    const before = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
+    const after = next[key];
+    if (param.noEcho) {
+      if (isBlank(after)) return { key, outcome: before !== undefined ? "keep" : "default" };
+      return { key, outcome: "change", value: serialise(after as ParameterValue), before: before !== undefined ? NO_ECHO_MASK : null, masked: true };
+    }
+    if (after === undefined) return { key, outcome: before !== undefined ? "keep" : "default" };
+    const value = serialise(after);
+    if (before !== undefined && serialise(before) === value) return { key, outcome: "keep" };
+    return { key, outcome: "change", value, before: before !== undefined ? serialise(before) : null, masked: false };
+  });
+}
+
+/** Keys whose value an update changes (the rest are sent with UsePreviousValue). */
+export function diffParameters(current: ParameterValues, next: ParameterValues, params: readonly ProvisioningParameter[]): string[] {
+  return compareParameters(current, next, params)
+    .filter((v) => v.outcome === "change")
+    .map((v) => v.key);
+}
+
+/** The changes for the "what changes" list, NoEcho values shown as "****". */
+export function parameterChanges(
+  current: ParameterValues,
+  next: ParameterValues,
+  params: readonly ProvisioningParameter[],
+  metadata?: TemplateMetadata,
+): ParameterChange[] {
+  const labels = new Map(params.map((p) => [p.key, labelOf(p, metadata)] as const));
+  return compareParameters(current, next, params).flatMap((v) =>
+    v.outcome === "change"
+      ? [{ key: v.key, label: labels.get(v.key) ?? v.key, before: v.before, after: v.masked ? NO_ECHO_MASK : v.value }]
+      : [],
+  );
+}
+
+export type UpdateProvisioningParameter = { Key: string; Value: string } | { Key: string; UsePreviousValue: true };
+
+/**
+ * The ProvisioningParameters for UpdateProvisionedProduct (and for a plan): changed values as
+ * values, the rest with UsePreviousValue, new parameters without a value left out.
+ */
+export function toUpdateParameters(
+  current: ParameterValues,
+  next: ParameterValues,
+  params: readonly ProvisioningParameter[],
+): UpdateProvisioningParameter[] {
+  return compareParameters(current, next, params).flatMap((v): UpdateProvisioningParameter[] =>
+    v.outcome === "change" ? [{ Key: v.key, Value: v.value }] : v.outcome === "keep" ? [{ Key: v.key, UsePreviousValue: true }] : [],
+  );
+}
+
+/**
+ * Values safe to store and log: NoEcho values replaced by "****", keys the product does not
+ * declare dropped (nothing unknown can carry a secret through).
+ */
+export function maskNoEcho(values: ParameterValues, params: readonly ProvisioningParameter[]): ParameterValues {
+  const out: ParameterValues = {};
+  for (const param of params) {
+    const value = values[param.key];
+    if (value === undefined) continue;
+    out[param.key] = param.noEcho ? NO_ECHO_MASK : Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
+/** Parses a template's `Metadata` section for AWS::CloudFormation::Interface; tolerant of junk. */
+export function templateMetadataFromTemplate(templateMetadata: unknown): TemplateMetadata {
+  const metadata: TemplateMetadata = { labels: {}, groups: [] };
+  if (!templateMetadata || typeof templateMetadata !== "object") return metadata;
+  const iface = (templateMetadata as Record<string, unknown>)["AWS::CloudFormation::Interface"];
+  if (!iface || typeof iface !== "object") return metadata;
+  const { ParameterLabels, ParameterGroups } = iface as Record<string, unknown>;
+  if (ParameterLabels && typeof ParameterLabels === "object") {
+    for (const [key, label] of Object.entries(ParameterLabels as Record<string, unknown>)) {
+      const text = label && typeof label === "object" ? (label as Record<string, unknown>).default : undefined;
+      if (typeof text === "string" && text.trim() !== "") metadata.labels[key] = text.trim();
+    }
+  }
+  if (Array.isArray(ParameterGroups)) {
+    for (const group of ParameterGroups as unknown[]) {
+      if (!group || typeof group !== "object") continue;
+      const { Label, Parameters } = group as Record<string, unknown>;
+      const label = Label && typeof Label === "object" ? (Label as Record<string, unknown>).default : undefined;
+      const parameters = Array.isArray(Parameters) ? Parameters.filter((p): p is string => typeof p === "string") : [];
+      metadata.groups.push({ label: typeof label === "string" && label.trim() !== "" ? label.trim() : PARAMETERS_GROUP, parameters });
+    }
+  }
+  return metadata;
+}
