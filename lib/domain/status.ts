@@ -1,0 +1,121 @@
+/**
+ * The status model of provisioned products and their records, and how each status reads to a
+ * researcher.
+ *
+ * A product's status is Service Catalog's, plus two the portal needs: PENDING (the row is written
+ * but AWS has not yet confirmed the call; reconciliation settles it if the process died) and
+ * TERMINATED (AWS forgets terminated products; the portal keeps the row for history).
+ * Functions take plain strings because statuses arrive from the database and from AWS; an
+ * unknown status is never treated as safe to change.
+ */
+
+export const AWS_PRODUCT_STATUSES = ["AVAILABLE", "UNDER_CHANGE", "TAINTED", "ERROR", "PLAN_IN_PROGRESS"] as const;
+export const PORTAL_PRODUCT_STATUSES = ["PENDING", "TERMINATED"] as const;
+export const PRODUCT_STATUSES = [...AWS_PRODUCT_STATUSES, ...PORTAL_PRODUCT_STATUSES] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+export const RECORD_STATUSES = ["CREATED", "IN_PROGRESS", "IN_PROGRESS_IN_ERROR", "SUCCEEDED", "FAILED"] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+export const RECORD_TYPES = ["PROVISION_PRODUCT", "UPDATE_PROVISIONED_PRODUCT", "TERMINATE_PROVISIONED_PRODUCT"] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export function isProductStatus(status: string): status is ProductStatus {
+  return (PRODUCT_STATUSES as readonly string[]).includes(status);
+}
+
+export function isRecordStatus(status: string): status is RecordStatus {
+  return (RECORD_STATUSES as readonly string[]).includes(status);
+}
+
+export function isRecordType(type: string): type is RecordType {
+  return (RECORD_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * A record is done once it SUCCEEDED or FAILED. IN_PROGRESS_IN_ERROR is not final: CloudFormation
+ * is still rolling back, and the product's state is not settled until it ends.
+ */
+export function isFinalRecordStatus(status: string): boolean {
+  return status === "SUCCEEDED" || status === "FAILED";
+}
+
+const BUSY: readonly string[] = ["UNDER_CHANGE", "PLAN_IN_PROGRESS", "PENDING"];
+
+/** Something is happening to the product: updates and termination are refused until it ends. */
+export function isBusy(status: string): boolean {
+  return BUSY.includes(status);
+}
+
+/** Same as `isBusy`; the name reads better next to other predicates in services. */
+export const isBusyStatus = isBusy;
+
+/** Nothing will change by itself any more: polling can stop. */
+export function isSettledProductStatus(status: string): boolean {
+  return isProductStatus(status) && !isBusy(status);
+}
+
+/**
+ * Update and terminate are allowed from the stable states. TAINTED (a failed update rolled back)
+ * and ERROR are included: an update or a termination is how a researcher gets out of them.
+ */
+const CHANGEABLE: readonly string[] = ["AVAILABLE", "TAINTED", "ERROR"];
+
+export function canUpdate(status: string): boolean {
+  return CHANGEABLE.includes(status);
+}
+
+export function canTerminate(status: string): boolean {
+  return CHANGEABLE.includes(status);
+}
+
+export type StatusTone = "success" | "progress" | "danger" | "warning" | "neutral";
+export type StatusBadge = { label: string; tone: StatusTone; description: string };
+
+const BADGES: Record<ProductStatus | RecordStatus, StatusBadge> = {
+  AVAILABLE: { label: "Available", tone: "success", description: "Ready to use." },
+  UNDER_CHANGE: { label: "Working…", tone: "progress", description: "AWS is creating, changing or removing it." },
+  PLAN_IN_PROGRESS: { label: "Preparing…", tone: "progress", description: "AWS is working out what a change would do." },
+  PENDING: { label: "Starting…", tone: "progress", description: "The request is on its way to AWS." },
+  TAINTED: {
+    label: "Needs attention",
+    tone: "warning",
+    description: "The last change did not complete and was undone; it still runs as before. You can try the change again.",
+  },
+  ERROR: { label: "Failed", tone: "danger", description: "Something went wrong. See the history for the reason; you can update or terminate it." },
+  TERMINATED: { label: "Terminated", tone: "neutral", description: "It has been removed. It is kept here for your records." },
+  CREATED: { label: "Queued", tone: "progress", description: "AWS has accepted the request and will start soon." },
+  IN_PROGRESS: { label: "Working…", tone: "progress", description: "AWS is carrying out the request." },
+  IN_PROGRESS_IN_ERROR: { label: "Undoing…", tone: "warning", description: "The request failed and AWS is undoing it." },
+  SUCCEEDED: { label: "Succeeded", tone: "success", description: "Done." },
+  FAILED: { label: "Failed", tone: "danger", description: "The request did not complete. See the errors for the reason." },
+};
+
+/** How a product or record status is shown: a short plain label, a tone for its colour, a sentence. */
+export function statusBadge(status: string): StatusBadge {
+  if (isProductStatus(status) || isRecordStatus(status)) return { ...BADGES[status] };
+  const label = status
+    .toLowerCase()
+    .split("_")
+    .filter(Boolean)
+    .join(" ");
+  return { label: label ? label.charAt(0).toUpperCase() + label.slice(1) : "Unknown", tone: "neutral", description: "" };
+}
+
+/**
+ * The product's status implied by one of its records: under change while the record runs; once
+ * final, what Service Catalog itself reports (a failed update leaves the product TAINTED, rolled
+ * back to its previous state; a failed launch or termination leaves it in ERROR).
+ */
+export function productStatusAfterRecord(recordType: RecordType, recordStatus: RecordStatus): ProductStatus {
+  if (!isFinalRecordStatus(recordStatus)) return "UNDER_CHANGE";
+  const succeeded = recordStatus === "SUCCEEDED";
+  switch (recordType) {
+    case "PROVISION_PRODUCT":
+      return succeeded ? "AVAILABLE" : "ERROR";
+    case "UPDATE_PROVISIONED_PRODUCT":
+      return succeeded ? "AVAILABLE" : "TAINTED";
+    case "TERMINATE_PROVISIONED_PRODUCT":
+      return succeeded ? "TERMINATED" : "ERROR";
+  }
+}
