@@ -14,6 +14,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
     environment: "node",
+    // One PostgreSQL server per run (embedded unless DATABASE_URL is set); see test/support/database.ts.
+    globalSetup: ["./vitest.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Integration suites share one PostgreSQL server and one emulator port range; files run in
