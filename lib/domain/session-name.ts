@@ -4,8 +4,8 @@
  *
  * The session name shows up in CloudTrail and in the assumed-role ARN that Service Catalog calls
  * the owner, so it must be stable per user (same email, same name, on any server and in the
- * browser) and distinct between users. Pure and dependency-free: no node:crypto, so the same
- * code can run in the browser.
+ * browser) and distinct between users. Pure, and without node:crypto, so the same code can run
+ * in the browser.
  */
 import { buildReservedTags, sanitizeTagValue, type UserIdentity } from "./tags";
 
