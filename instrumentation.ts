@@ -5,5 +5,9 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("@/lib/env");
-  env();
+  const settings = env();
+  if (settings.JOBS_ENABLED) {
+    const { startWorkers } = await import("@/lib/jobs/workers");
+    await startWorkers();
+  }
 }

@@ -1,0 +1,110 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { asUser, sc } from "@/lib/aws/service-catalog";
+import { SYSTEM_IDENTITY } from "@/lib/aws/sessions";
+import { getProvisioningForm } from "@/lib/services/catalog";
+import { submitProvision } from "@/lib/services/provisioning";
+import { recordAudit } from "@/lib/services/audit";
+import { enqueueTracking } from "@/lib/jobs/boss";
+import { logger } from "@/lib/logger";
+import { isFinalRecordStatus } from "@/lib/domain/status";
+import type { ProvisionedProductDetail as ScannedProduct } from "@aws-sdk/client-service-catalog";
+
+export type ReconcileReport = {
+  scanned: number;
+  markedTerminated: number;
+  statusRepaired: number;
+  pendingAttached: number;
+  pendingResubmitted: number;
+  trackingRequeued: number;
+};
+
+/** Rows older than this with no AWS confirmation are treated as "the call never returned". */
+const PENDING_GRACE_MS = 30_000;
+
+async function scanAccount(): Promise<Map<string, { id: string; name: string; status: string; lastRecordId?: string }>> {
+  return asUser(
+    SYSTEM_IDENTITY,
+    "Reconciling with AWS",
+    async (client) => {
+      const byId = new Map<string, { id: string; name: string; status: string; lastRecordId?: string }>();
+      let token: string | undefined;
+      do {
+        const page = await sc.scanAccount(client, token);
+        for (const p of (page.ProvisionedProducts ?? []) as ScannedProduct[]) {
+          if (!p.Id) continue;
+          byId.set(p.Id, { id: p.Id, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}) });
+        }
+        token = page.NextPageToken || undefined;
+      } while (token);
+      return byId;
+    },
+    "admin",
+  );
+}
+
+/**
+ * Compares the database with Service Catalog and repairs drift: products terminated or changed
+ * outside the portal, launches whose ProvisionProduct call never returned, records nobody tracks.
+ */
+export async function reconcile(now = new Date()): Promise<ReconcileReport> {
+  const report: ReconcileReport = { scanned: 0, markedTerminated: 0, statusRepaired: 0, pendingAttached: 0, pendingResubmitted: 0, trackingRequeued: 0 };
+  const inAws = await scanAccount();
+  report.scanned = inAws.size;
+  const byName = new Map([...inAws.values()].map((p) => [p.name, p]));
+
+  const live = await db.provisionedProduct.findMany({ where: { status: { not: "TERMINATED" } }, include: { owner: true, records: { orderBy: { createdAt: "desc" } } } });
+  for (const row of live) {
+    try {
+      if (!row.awsProvisionedProductId) {
+        if (now.getTime() - row.createdAt.getTime() < PENDING_GRACE_MS) continue;
+        const found = byName.get(row.name);
+        const firstRecord = row.records.at(-1);
+        if (found) {
+          // The call reached AWS but its answer was lost: attach what AWS has.
+          await db.provisionedProduct.update({ where: { id: row.id }, data: { awsProvisionedProductId: found.id, lastRecordId: found.lastRecordId ?? null, status: found.status === "AVAILABLE" ? "AVAILABLE" : "UNDER_CHANGE" } });
+          if (firstRecord && found.lastRecordId) {
+            await db.provisioningRecord.update({ where: { id: firstRecord.id }, data: { recordId: found.lastRecordId, status: "IN_PROGRESS" } });
+            await enqueueTracking(firstRecord.id);
+          }
+          report.pendingAttached++;
+        } else if (row.status === "PENDING") {
+          // Never reached AWS: send it again with the same token (AWS dedupes on it).
+          const form = await getProvisioningForm(row.owner, { productId: row.productId, artifactId: row.provisioningArtifactId, ...(row.pathId ? { pathId: row.pathId } : {}) });
+          const request = (firstRecord?.request as { parameters?: Record<string, string | string[]> } | undefined)?.parameters ?? (row.parameters as Record<string, string | string[]>);
+          await submitProvision({ user: row.owner, requestId: "reconcile" }, row, { parameters: request }, form);
+          report.pendingResubmitted++;
+        }
+        continue;
+      }
+      const aws = inAws.get(row.awsProvisionedProductId);
+      if (!aws) {
+        await db.provisionedProduct.update({ where: { id: row.id }, data: { status: "TERMINATED", terminatedAt: now, statusMessage: "No longer exists in AWS (terminated outside the portal)." } });
+        await recordAudit({ actor: null, action: "reconcile.terminated-outside", target: { type: "provisioned-product", id: row.id }, outcome: "SUCCESS" });
+        report.markedTerminated++;
+        continue;
+      }
+      const open = row.records.find((r) => !isFinalRecordStatus(r.status) && r.recordId);
+      if (open) {
+        await enqueueTracking(open.id);
+        report.trackingRequeued++;
+        continue;
+      }
+      const awsStatus = aws.status as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR" | "PLAN_IN_PROGRESS";
+      const mapped = awsStatus === "PLAN_IN_PROGRESS" ? row.status : awsStatus;
+      if (mapped !== row.status || (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId)) {
+        // Changed outside the portal: adopt AWS's view and follow its latest record.
+        await db.provisionedProduct.update({ where: { id: row.id }, data: { status: mapped, lastRecordId: aws.lastRecordId ?? row.lastRecordId } });
+        if (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId) {
+          const exists = await db.provisioningRecord.findUnique({ where: { recordId: aws.lastRecordId } });
+          const adopted = exists ?? (await db.provisioningRecord.create({ data: { provisionedProductId: row.id, recordId: aws.lastRecordId, recordType: "UPDATE_PROVISIONED_PRODUCT", status: "IN_PROGRESS", request: { source: "outside the portal" } } }));
+          await enqueueTracking(adopted.id);
+        }
+        report.statusRepaired++;
+      }
+    } catch (err) {
+      logger.warn({ err, productId: row.id }, "reconciliation of one product failed; will retry next run");
+    }
+  }
+  return report;
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { asUser, sc } from "@/lib/aws/service-catalog";
+import { identityOf } from "@/lib/services/identity";
+import { recordAudit } from "@/lib/services/audit";
+import { isFinalRecordStatus, productStatusAfterRecord } from "@/lib/domain/status";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type TrackResult = "final" | "in-progress" | "gone";
+
+/**
+ * One look at a record in AWS (DescribeRecord, as the product's owner) and the database brought
+ * in line: record status and errors, product status, outputs. Idempotent.
+ */
+export async function trackRecord(recordRowId: string): Promise<TrackResult> {
+  const record = await db.provisioningRecord.findUnique({ where: { id: recordRowId }, include: { provisionedProduct: { include: { owner: true } } } });
+  if (!record) return "gone";
+  if (isFinalRecordStatus(record.status)) return "final";
+  if (!record.recordId) return "in-progress"; // not confirmed by AWS yet; reconciliation handles it
+  const product = record.provisionedProduct;
+  const described = await asUser(identityOf(product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!));
+  const detail = described.RecordDetail;
+  const status = detail?.Status ?? record.status;
+  const errors = (detail?.RecordErrors ?? []).map((e) => ({ code: e.Code ?? "", description: e.Description ?? "" }));
+  const final = isFinalRecordStatus(status);
+  const outputs = (described.RecordOutputs ?? []).map((o) => ({ key: o.OutputKey ?? "", value: o.OutputValue ?? "", description: o.Description ?? "" }));
+
+  await db.$transaction(async (tx) => {
+    await tx.provisioningRecord.update({
+      where: { id: record.id },
+      data: { status, errors: errors as Prisma.InputJsonValue, ...(final ? { completedAt: detail?.UpdatedTime ?? new Date() } : {}) },
+    });
+    // Only the product's latest record decides its status.
+    if (product.lastRecordId && product.lastRecordId !== record.recordId) return;
+    const after = productStatusAfterRecord(record.recordType as never, status as never);
+    // PLAN_IN_PROGRESS is a transient AWS state the portal does not store.
+    const nextStatus = after === "PLAN_IN_PROGRESS" ? undefined : after;
+    await tx.provisionedProduct.update({
+      where: { id: product.id },
+      data: {
+        ...(nextStatus ? { status: nextStatus } : {}),
+        ...(final ? { statusMessage: errors.length ? errors.map((e) => e.description).join("; ") : null } : {}),
+        ...(final && outputs.length && record.recordType !== "TERMINATE_PROVISIONED_PRODUCT" ? { outputs: outputs as Prisma.InputJsonValue } : {}),
+        ...(nextStatus === "TERMINATED" ? { terminatedAt: new Date() } : {}),
+      },
+    });
+  });
+  if (final) {
+    await recordAudit({
+      actor: null,
+      action: `record.${record.recordType.toLowerCase()}.${status.toLowerCase()}`,
+      target: { type: "provisioned-product", id: product.id },
+      outcome: status === "SUCCEEDED" ? "SUCCESS" : "FAILURE",
+      details: { recordId: record.recordId, errors },
+    });
+  }
+  return final ? "final" : "in-progress";
+}
