@@ -1,12 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireUser } from "@/lib/auth/session";
+import { listMyProducts } from "@/lib/services/products";
+import { myProductsQuery } from "@/lib/queries/products";
 import { buttonClasses } from "@/components/ui/button";
+import { ProductList } from "@/components/products/product-list";
 
 export const metadata: Metadata = { title: "My products" };
 
 export default async function MyProductsPage() {
   const user = await requireUser();
+  // Prefetch on the server with the same query options the client polls with.
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(myProductsQuery(false).queryKey, await listMyProducts(user));
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -18,10 +25,9 @@ export default async function MyProductsPage() {
           Browse the catalog
         </Link>
       </div>
-      <div className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
-        <h2 className="text-lg font-semibold text-slate-800">Nothing launched yet</h2>
-        <p className="mt-2 text-sm text-slate-600">Products you launch from the catalog will appear here with their status.</p>
-      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <ProductList />
+      </HydrationBoundary>
     </>
   );
 }

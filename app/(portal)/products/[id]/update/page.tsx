@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { getProductDetail } from "@/lib/services/catalog";
+import { getProductView } from "@/lib/services/products";
+import { ProvisionForm } from "@/components/products/provision-form";
+import { isReservedTagKey } from "@/lib/domain/tags";
+
+export const metadata: Metadata = { title: "Update product" };
+
+export default async function UpdatePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser();
+  const view = await getProductView(user, id).catch(() => null);
+  if (!view || !view.canChange) notFound();
+  const reservedKeys = env().RESERVED_TAG_KEYS;
+  const product = await getProductDetail(user, view.productId);
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href={`/products/${view.id}`} className="underline">
+          {view.name}
+        </Link>{" "}
+        / Update
+      </nav>
+      <h1 className="mt-2 text-2xl font-bold text-slate-900">Update {view.name}</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {view.productName}, now at {view.versionName}. Change values or pick a newer version; you will see what AWS is going to do before anything changes.
+      </p>
+      <ProvisionForm
+        product={product}
+        reservedKeys={reservedKeys}
+        existing={{
+          id: view.id,
+          name: view.name,
+          versionId: view.versionId,
+          pathId: view.pathId,
+          parameters: view.parameters,
+          userTags: view.tags.filter((t) => !isReservedTagKey(t.key, reservedKeys)),
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+"use client";
+
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { CopyButton } from "@/components/ui/copy-button";
+import { buttonClasses } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+import { TerminateDialog } from "@/components/products/terminate-dialog";
+import { SsmCommands } from "@/components/products/ssm-commands";
+import { productQuery } from "@/lib/queries/products";
+import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+
+const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }) : "—");
+
+const recordLabels: Record<string, string> = {
+  PROVISION_PRODUCT: "Launch",
+  UPDATE_PROVISIONED_PRODUCT: "Update",
+  TERMINATE_PROVISIONED_PRODUCT: "Terminate",
+};
+
+export function ProductDetail({ id }: { id: string }) {
+  const { data: product, isError, error } = useQuery(productQuery(id));
+  const toast = useToast();
+  const lastStatus = useRef<string | undefined>(undefined);
+  const [confirming, setConfirming] = useState(false);
+
+  useEffect(() => {
+    if (!product) return;
+    const before = lastStatus.current;
+    if (before && !isSettledProductStatus(before) && isSettledProductStatus(product.status)) {
+      const ok = product.status === "AVAILABLE" || product.status === "TERMINATED";
+      toast.show({ tone: ok ? "success" : "error", title: `${product.name}: ${statusBadge(product.status).label}`, description: product.statusMessage ?? undefined });
+    }
+    lastStatus.current = product.status;
+  }, [product, toast]);
+
+  if (isError) return <p role="alert" className="text-sm text-red-700">Could not load this product: {error.message}</p>;
+  if (!product) return <p role="status">Loading…</p>;
+
+  const instanceId = product.outputs.find((o) => o.key === "EC2InstanceId")?.value;
+  const badge = statusBadge(product.status);
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/products" className="underline">
+          My products
+        </Link>{" "}
+        / {product.name}
+      </nav>
+      <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-bold text-slate-900">{product.name}</h1>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <StatusBadge status={product.status} />
+            <span>
+              {product.productName} · {product.versionName}
+            </span>
+            {!product.canChange ? <span>· owned by {product.ownerEmail}</span> : null}
+          </p>
+        </div>
+        {product.canChange && product.status !== "TERMINATED" ? (
+          <div className="flex gap-2">
+            {canUpdate(product.status) ? (
+              <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
+                Update
+              </Link>
+            ) : null}
+            <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status)} onClick={() => setConfirming(true)}>
+              Terminate
+            </button>
+          </div>
+        ) : null}
+      </div>
+
+      <div role="status" aria-live="polite" className="mt-4">
+        {!isSettledProductStatus(product.status) ? (
+          <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900">{badge.description} This page updates by itself.</p>
+        ) : product.statusMessage ? (
+          <p className={`rounded-md p-3 text-sm ${product.status === "AVAILABLE" ? "bg-slate-100 text-slate-700" : "bg-red-50 text-red-900"}`}>{product.statusMessage}</p>
+        ) : null}
+      </div>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <section aria-labelledby="outputs-title" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="outputs-title" className="text-base font-semibold">
+            Outputs
+          </h2>
+          {product.outputs.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">{isSettledProductStatus(product.status) ? "This product has no outputs." : "Outputs appear when AWS has finished."}</p>
+          ) : (
+            <dl className="mt-3 space-y-3 text-sm">
+              {product.outputs.map((o) => (
+                <div key={o.key}>
+                  <dt className="font-medium text-slate-700">{o.description || o.key}</dt>
+                  <dd className="mt-0.5 flex items-center gap-2 break-all">
+                    {/^https:\/\//.test(o.value) ? (
+                      <a href={o.value} target="_blank" rel="noreferrer noopener" className="text-brand-700 underline">
+                        {o.value}
+                      </a>
+                    ) : (
+                      <code className="rounded bg-slate-100 px-1.5 py-0.5">{o.value}</code>
+                    )}
+                    <CopyButton value={o.value} label={o.key} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
+
+        {instanceId && product.status !== "TERMINATED" ? <SsmCommands instanceId={instanceId} /> : null}
+
+        <section aria-labelledby="parameters-title" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="parameters-title" className="text-base font-semibold">
+            Parameters
+          </h2>
+          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            {Object.entries(product.parameters).map(([key, value]) => (
+              <div key={key} className="contents">
+                <dt className="font-medium text-slate-700">{key}</dt>
+                <dd className="break-all text-slate-900">{Array.isArray(value) ? value.join(", ") || "(none)" : value || "(empty)"}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+
+        <section aria-labelledby="tags-title" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="tags-title" className="text-base font-semibold">
+            Tags
+          </h2>
+          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            {product.tags.map((t) => (
+              <div key={t.key} className="contents">
+                <dt className="font-medium text-slate-700">{t.key}</dt>
+                <dd className="break-all">{t.value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      </div>
+
+      <section aria-labelledby="history-title" className="mt-6 rounded-xl border border-slate-200 bg-white p-5">
+        <h2 id="history-title" className="text-base font-semibold">
+          History
+        </h2>
+        <ol className="mt-3 space-y-3 text-sm">
+          {product.records.map((r) => (
+            <li key={r.id} className="rounded-md border border-slate-100 p-3">
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="font-medium">{recordLabels[r.type] ?? r.type}</span>
+                <StatusBadge status={r.status} />
+                <span className="text-slate-500">{formatTime(r.createdAt)}</span>
+                {r.requestedBy ? <span className="text-slate-500">by {r.requestedBy}</span> : null}
+                {r.recordId ? <code className="text-xs text-slate-500">{r.recordId}</code> : null}
+              </div>
+              {r.errors.length ? (
+                <ul className="mt-2 list-disc pl-5 text-red-800">
+                  {r.errors.map((e, i) => (
+                    <li key={i}>{e.description || e.code}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {confirming ? <TerminateDialog product={product} onClose={() => setConfirming(false)} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,347 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FieldShell, inputClasses } from "@/components/ui/form-field";
+import { useToast } from "@/components/ui/toast";
+import { ParameterField, parameterFieldId } from "@/components/products/parameter-field";
+import { TagsEditor, type TagErrors } from "@/components/products/tags-editor";
+import { UpdateReview } from "@/components/products/update-review";
+import { provisioningFormQuery } from "@/lib/queries/catalog";
+import { productKeys } from "@/lib/queries/products";
+import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
+import { buildProvisionRequestSchema } from "@/lib/domain/provision-request";
+import type { Tag } from "@/lib/domain/tags";
+import type { ProductDetail } from "@/lib/services/catalog";
+import type { ProductSummary } from "@/lib/services/products";
+import type { UpdatePreview } from "@/lib/services/provisioning";
+
+type Issue = { path: string; message: string };
+
+export type ExistingProduct = {
+  id: string;
+  name: string;
+  versionId: string;
+  pathId: string | null;
+  parameters: ParameterValues;
+  userTags: Tag[];
+};
+
+/** Groups issues by form location: "name", "parameters.Key", "parameters.Key.2", "tags.1.key", "tagOptions.Key". */
+function indexIssues(issues: Issue[]) {
+  const byPath = new Map<string, string>();
+  for (const issue of issues) if (!byPath.has(issue.path)) byPath.set(issue.path, issue.message);
+  return byPath;
+}
+
+function targetIdFor(path: string): string {
+  const [head, a, b] = path.split(".");
+  if (head === "parameters" && a) return b !== undefined ? `${parameterFieldId(a)}-${b}` : parameterFieldId(a);
+  if (head === "tags" && a !== undefined) return b ? `tag-${a}-${b}` : "add-tag";
+  if (head === "tagOptions" && a) return `tagoption-${a}`;
+  if (head === "provisioningArtifactId") return "version";
+  return "product-name";
+}
+
+/**
+ * The launch form, generated from the product version's real parameters. The same zod schema
+ * checks it here and again on the server. In update mode it previews the change (a provisioned
+ * product plan) before applying it.
+ */
+export function ProvisionForm({ product, reservedKeys, existing }: { product: ProductDetail; reservedKeys: string[]; existing?: ExistingProduct }) {
+  const mode = existing ? "update" : "launch";
+  const router = useRouter();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [versionId, setVersionId] = useState(existing?.versionId ?? product.defaultVersionId ?? product.versions[0]?.id ?? "");
+  const [pathId, setPathId] = useState<string | null>(existing?.pathId ?? product.launchPaths[0]?.id ?? null);
+  const formQuery = useQuery(provisioningFormQuery(product.productId, versionId, pathId));
+  const form = formQuery.data;
+
+  const [name, setName] = useState(existing?.name ?? "");
+  const [nameTaken, setNameTaken] = useState(false);
+  const [values, setValues] = useState<ParameterValues>({});
+  const [tags, setTags] = useState<Tag[]>(existing?.userTags ?? []);
+  const [tagOptions, setTagOptions] = useState<Record<string, string>>({});
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [submitting, setSubmitting] = useState(false);
+  const [preview, setPreview] = useState<UpdatePreview | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  // New version or path: start from the product's defaults (or the current values when updating).
+  useEffect(() => {
+    if (form) setValues(initialParameterValues(form.parameters, existing?.parameters));
+    setPreview(null);
+  }, [form, existing?.parameters]);
+
+  const fields = useMemo(() => (form ? form.parameters.map((p) => describeField(p, form.metadata)) : []), [form]);
+  const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
+  const schema = useMemo(
+    () => (form ? buildProvisionRequestSchema({ parameters: form.parameters, metadata: form.metadata, reservedKeys, tagOptions: form.tagOptions, mode }) : null),
+    [form, reservedKeys, mode],
+  );
+  const errors = indexIssues(issues);
+  const selectedVersion = product.versions.find((v) => v.id === versionId);
+
+  const payload = () => ({
+    name,
+    productId: product.productId,
+    provisioningArtifactId: versionId,
+    ...(pathId ? { pathId } : {}),
+    parameters: values,
+    tags,
+    tagOptions,
+  });
+
+  function validate(): boolean {
+    if (!schema) return false;
+    const result = schema.safeParse(payload());
+    const found: Issue[] = result.success ? [] : result.error.issues.map((i: { path: PropertyKey[]; message: string }) => ({ path: i.path.map(String).join("."), message: i.message }));
+    if (nameTaken && mode === "launch") found.unshift({ path: "name", message: `"${name}" is already used by another product. Names must be unique.` });
+    setIssues(found);
+    if (found.length) requestAnimationFrame(() => summaryRef.current?.focus());
+    return found.length === 0;
+  }
+
+  async function checkName() {
+    if (mode !== "launch" || !name) return;
+    try {
+      const { available } = await fetchJson<{ available: boolean }>(`/api/products/name-available?name=${encodeURIComponent(name)}`);
+      setNameTaken(!available);
+    } catch {
+      setNameTaken(false);
+    }
+  }
+
+  function showServerError(error: unknown) {
+    if (error instanceof ApiError && error.issues.length) {
+      setIssues(error.issues);
+      requestAnimationFrame(() => summaryRef.current?.focus());
+    } else {
+      setIssues([{ path: "", message: error instanceof Error ? error.message : "Something went wrong." }]);
+      requestAnimationFrame(() => summaryRef.current?.focus());
+    }
+  }
+
+  async function onSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    if (!validate()) return;
+    setSubmitting(true);
+    try {
+      if (mode === "launch") {
+        const created = await fetchJson<ProductSummary>("/api/products", { method: "POST", body: JSON.stringify(payload()) });
+        await queryClient.invalidateQueries({ queryKey: productKeys.all });
+        toast.show({ tone: "info", title: `Launching ${created.name}`, description: "AWS is creating it. This page shows progress." });
+        router.push(`/products/${created.id}`);
+      } else if (!preview) {
+        setPreview(await fetchJson<UpdatePreview>(`/api/products/${existing!.id}/preview`, { method: "POST", body: JSON.stringify(payload()) }));
+      } else {
+        await fetchJson<ProductSummary>(`/api/products/${existing!.id}`, { method: "PATCH", body: JSON.stringify(payload()) });
+        await queryClient.invalidateQueries({ queryKey: productKeys.all });
+        toast.show({ tone: "info", title: `Updating ${existing!.name}`, description: "AWS is applying the change." });
+        router.push(`/products/${existing!.id}`);
+      }
+    } catch (error) {
+      showServerError(error);
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  const changed = useMemo(() => (existing && form ? parameterChanges(existing.parameters, values, form.parameters, form.metadata) : []), [existing, form, values]);
+
+  const tagErrors: TagErrors = {};
+  for (const [path, message] of errors) {
+    const [head, index, field] = path.split(".");
+    if (head === "tags" && index !== undefined && (field === "key" || field === "value")) {
+      const row = (tagErrors[Number(index)] ??= {});
+      row[field] ??= message;
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-8" aria-describedby="form-intro">
+      <p id="form-intro" className="sr-only">
+        Fields marked with an asterisk are required.
+      </p>
+      {issues.length ? (
+        <div ref={summaryRef} tabIndex={-1} role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900">
+          <h2 className="font-semibold">{issues.length === 1 ? "There is a problem" : `There are ${issues.length} problems`}</h2>
+          <ul className="mt-2 list-disc space-y-1 pl-5">
+            {issues.map((issue, i) => (
+              <li key={i}>
+                <a href={`#${targetIdFor(issue.path)}`} className="underline">
+                  {issue.message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <section aria-labelledby="basics-title" className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
+        <h2 id="basics-title" className="text-base font-semibold text-slate-900">
+          {mode === "launch" ? "Name and version" : "Version"}
+        </h2>
+        {mode === "launch" ? (
+          <FieldShell
+            id="product-name"
+            label="Name"
+            required
+            error={errors.get("name")}
+            help="Up to 128 characters: letters, digits, dots, underscores and hyphens, starting with a letter or digit. Must be unique."
+          >
+            {(describedBy, invalid) => (
+              <input
+                id="product-name"
+                value={name}
+                onChange={(e) => {
+                  setName(e.target.value);
+                  setNameTaken(false);
+                }}
+                onBlur={checkName}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                autoComplete="off"
+                className={inputClasses(invalid)}
+              />
+            )}
+          </FieldShell>
+        ) : null}
+        <FieldShell id="version" label="Version" error={errors.get("provisioningArtifactId")} help={selectedVersion?.description || undefined}>
+          {(describedBy, invalid) => (
+            <select id="version" value={versionId} onChange={(e) => setVersionId(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={inputClasses(invalid)}>
+              {product.versions.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.name}
+                  {v.deprecated ? " (deprecated)" : ""}
+                  {v.id === product.defaultVersionId ? " (recommended)" : ""}
+                </option>
+              ))}
+            </select>
+          )}
+        </FieldShell>
+        {selectedVersion?.deprecated ? (
+          <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">This version is deprecated. Choose a newer one unless you need this one.</p>
+        ) : null}
+        {product.launchPaths.length > 1 ? (
+          <FieldShell id="launch-path" label="Launch path" help="Your administrator offers this product through several portfolios.">
+            {(describedBy) => (
+              <select id="launch-path" value={pathId ?? ""} onChange={(e) => setPathId(e.target.value)} aria-describedby={describedBy} className={inputClasses(false)}>
+                {product.launchPaths.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FieldShell>
+        ) : null}
+      </section>
+
+      {formQuery.isPending ? (
+        <p role="status" className="text-sm text-slate-600">
+          Loading the product&apos;s parameters…
+        </p>
+      ) : formQuery.isError ? (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+          Could not load the parameters: {formQuery.error.message}
+        </p>
+      ) : form ? (
+        <>
+          {form.usageInstructions.length ? (
+            <section aria-labelledby="usage-title" className="rounded-xl border border-sky-200 bg-sky-50 p-5 text-sm text-sky-950">
+              <h2 id="usage-title" className="font-semibold">
+                How to use this product
+              </h2>
+              {form.usageInstructions.map((u, i) => (
+                <p key={i} className="mt-2 whitespace-pre-line">
+                  {u.value}
+                </p>
+              ))}
+            </section>
+          ) : null}
+
+          {groups.map((group) => (
+            <fieldset key={group.label} className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
+              <legend className="px-1 text-base font-semibold text-slate-900">{group.label}</legend>
+              {group.fields.map((field) => {
+                const itemErrors: Record<number, string> = {};
+                for (const [path, message] of errors) {
+                  const [head, key, index] = path.split(".");
+                  if (head === "parameters" && key === field.key && index !== undefined) itemErrors[Number(index)] ??= message;
+                }
+                return (
+                  <ParameterField
+                    key={field.key}
+                    field={field}
+                    value={values[field.key]}
+                    error={errors.get(`parameters.${field.key}`)}
+                    itemErrors={itemErrors}
+                    updateMode={mode === "update"}
+                    onChange={(value: ParameterValue) => {
+                      setValues((all) => ({ ...all, [field.key]: value }));
+                      setPreview(null);
+                    }}
+                  />
+                );
+              })}
+            </fieldset>
+          ))}
+
+          {form.tagOptions.length ? (
+            <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
+              <legend className="px-1 text-base font-semibold text-slate-900">Classification</legend>
+              {form.tagOptions.map((option) => (
+                <FieldShell key={option.key} id={`tagoption-${option.key}`} label={option.key} error={errors.get(`tagOptions.${option.key}`)}>
+                  {(describedBy, invalid) => (
+                    <select
+                      id={`tagoption-${option.key}`}
+                      value={tagOptions[option.key] ?? ""}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid || undefined}
+                      onChange={(e) =>
+                        setTagOptions((all) => {
+                          const next = { ...all };
+                          if (e.target.value) next[option.key] = e.target.value;
+                          else delete next[option.key];
+                          return next;
+                        })
+                      }
+                      className={inputClasses(invalid)}
+                    >
+                      <option value="">(none)</option>
+                      {option.values.map((v) => (
+                        <option key={v} value={v}>
+                          {v}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </FieldShell>
+              ))}
+            </fieldset>
+          ) : null}
+
+          <div className="rounded-xl border border-slate-200 bg-white p-5">
+            <TagsEditor tags={tags} onChange={setTags} reservedKeys={reservedKeys} errors={tagErrors} listError={errors.get("tags")} />
+          </div>
+
+          {mode === "update" ? <UpdateReview changed={changed} versionChanged={versionId !== existing?.versionId} preview={preview} /> : null}
+
+          <div className="flex flex-wrap gap-3">
+            <Button type="submit" disabled={submitting || !form}>
+              {submitting ? (mode === "launch" ? "Launching…" : preview ? "Applying…" : "Checking with AWS…") : mode === "launch" ? "Launch product" : preview ? "Apply update" : "Review changes"}
+            </Button>
+            <Button variant="secondary" onClick={() => router.back()}>
+              Cancel
+            </Button>
+          </div>
+        </>
+      ) : null}
+    </form>
+  );
+}
