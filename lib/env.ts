@@ -91,6 +91,10 @@ export const launcherSettingsSchema = z.object({
   LOCAL_OIDC_PORT: port.default(3001),
   /** Port of the local AWS emulator (started only when no AWS endpoint or credentials are set). */
   EMULATOR_PORT: port.default(4566),
+  /** How long the local emulator takes to provision, update and terminate (ms); its own defaults when unset. */
+  EMULATOR_PROVISION_MS: z.coerce.number().int().min(0).optional(),
+  EMULATOR_UPDATE_MS: z.coerce.number().int().min(0).optional(),
+  EMULATOR_TERMINATE_MS: z.coerce.number().int().min(0).optional(),
 });
 
 export type PortalEnv = z.infer<typeof portalEnvSchema>;

@@ -13,7 +13,7 @@ import { provisioningFormQuery } from "@/lib/queries/catalog";
 import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
-import { buildProvisionRequestSchema } from "@/lib/domain/provision-request";
+import { buildProvisionRequestSchema, initialTagOptionValues, offeredTagOptions } from "@/lib/domain/provision-request";
 import type { Tag } from "@/lib/domain/tags";
 import type { ProductDetail } from "@/lib/services/catalog";
 import type { ProductSummary } from "@/lib/services/products";
@@ -28,6 +28,8 @@ export type ExistingProduct = {
   pathId: string | null;
   parameters: ParameterValues;
   userTags: Tag[];
+  /** Current values of tags that came from TagOptions. */
+  tagOptionValues: Record<string, string>;
 };
 
 /** Groups issues by form location: "name", "parameters.Key", "parameters.Key.2", "tags.1.key", "tagOptions.Key". */
@@ -73,12 +75,22 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
 
   // New version or path: start from the product's defaults (or the current values when updating).
   useEffect(() => {
-    if (form) setValues(initialParameterValues(form.parameters, existing?.parameters));
+    if (form) {
+      setValues(initialParameterValues(form.parameters, existing?.parameters));
+      const chosen = initialTagOptionValues(form.tagOptions, reservedKeys);
+      // When updating, keep the values already chosen for TagOption keys.
+      for (const key of Object.keys(chosen)) {
+        const current = existing?.tagOptionValues[key];
+        if (current) chosen[key] = current;
+      }
+      setTagOptions(chosen);
+    }
     setPreview(null);
-  }, [form, existing?.parameters]);
+  }, [form, existing?.parameters, existing?.tagOptionValues, reservedKeys]);
 
   const fields = useMemo(() => (form ? form.parameters.map((p) => describeField(p, form.metadata)) : []), [form]);
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
+  const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
   const schema = useMemo(
     () => (form ? buildProvisionRequestSchema({ parameters: form.parameters, metadata: form.metadata, reservedKeys, tagOptions: form.tagOptions, mode }) : null),
     [form, reservedKeys, mode],
@@ -292,28 +304,22 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
             </fieldset>
           ))}
 
-          {form.tagOptions.length ? (
+          {tagOptionChoices.length ? (
             <fieldset className="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
               <legend className="px-1 text-base font-semibold text-slate-900">Classification</legend>
-              {form.tagOptions.map((option) => (
-                <FieldShell key={option.key} id={`tagoption-${option.key}`} label={option.key} error={errors.get(`tagOptions.${option.key}`)}>
+              <p className="text-sm text-slate-600">Your administrator asks you to classify what you launch.</p>
+              {tagOptionChoices.map(([key, values]) => ({ key, values })).map((option) => (
+                <FieldShell key={option.key} id={`tagoption-${option.key}`} label={option.key} required error={errors.get(`tagOptions.${option.key}`)}>
                   {(describedBy, invalid) => (
                     <select
                       id={`tagoption-${option.key}`}
                       value={tagOptions[option.key] ?? ""}
                       aria-describedby={describedBy}
                       aria-invalid={invalid || undefined}
-                      onChange={(e) =>
-                        setTagOptions((all) => {
-                          const next = { ...all };
-                          if (e.target.value) next[option.key] = e.target.value;
-                          else delete next[option.key];
-                          return next;
-                        })
-                      }
+                      onChange={(e) => setTagOptions((all) => ({ ...all, [option.key]: e.target.value }))}
                       className={inputClasses(invalid)}
                     >
-                      <option value="">(none)</option>
+                      <option value="">Choose…</option>
                       {option.values.map((v) => (
                         <option key={v} value={v}>
                           {v}

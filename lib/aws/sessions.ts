@@ -2,7 +2,7 @@ import "server-only";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { env } from "@/lib/env";
 import { awsClientConfig, baseCredentials, type AwsCredentials } from "@/lib/aws/config";
-import { roleSessionNameFromEmail, sourceIdentityFromEmail, sessionTagValue } from "@/lib/domain/session-name";
+import { roleSessionNameFromEmail, sourceIdentityFromEmail, sessionTagsFromIdentity } from "@/lib/domain/session-name";
 
 /** Whom a session acts for. Department/project become session tags, as the reserved tags do. */
 export type SessionIdentity = { email: string; department?: string | null; project?: string | null };
@@ -29,16 +29,10 @@ function roleArnFor(kind: SessionKind): string {
   return kind === "admin" ? env().AWS_ADMIN_ROLE_ARN : env().AWS_ENDUSER_ROLE_ARN;
 }
 
-function buildTags(identity: SessionIdentity) {
-  const tags = [{ Key: "OwnerEmail", Value: sessionTagValue(identity.email) }];
-  if (identity.department) tags.push({ Key: "Department", Value: sessionTagValue(identity.department) });
-  if (identity.project) tags.push({ Key: "Project", Value: sessionTagValue(identity.project) });
-  return tags;
-}
-
 async function assume(kind: SessionKind, identity: SessionIdentity): Promise<UserSession> {
   const settings = env();
-  const tags = buildTags(identity);
+  // Same keys and values as the reserved tags on products, so IAM conditions can compare them.
+  const { tags, transitiveTagKeys } = sessionTagsFromIdentity(identity, settings.RESERVED_TAG_KEYS);
   const result = await sts().send(
     new AssumeRoleCommand({
       RoleArn: roleArnFor(kind),
@@ -46,7 +40,7 @@ async function assume(kind: SessionKind, identity: SessionIdentity): Promise<Use
       SourceIdentity: sourceIdentityFromEmail(identity.email),
       DurationSeconds: settings.AWS_SESSION_DURATION_SECONDS,
       Tags: tags,
-      TransitiveTagKeys: tags.map((t) => t.Key),
+      TransitiveTagKeys: transitiveTagKeys,
       ...(settings.AWS_ROLE_EXTERNAL_ID ? { ExternalId: settings.AWS_ROLE_EXTERNAL_ID } : {}),
     }),
   );

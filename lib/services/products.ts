@@ -98,6 +98,6 @@ export async function getProductView(user: User, id: string): Promise<ProductDet
 }
 
 export async function isNameAvailable(name: string): Promise<boolean> {
-  const clash = await db.provisionedProduct.findFirst({ where: { name, status: { not: "TERMINATED" } }, select: { id: true } });
+  const clash = await db.provisionedProduct.findFirst({ where: { name: { equals: name, mode: "insensitive" }, status: { not: "TERMINATED" } }, select: { id: true } });
   return !clash;
 }

@@ -57,7 +57,10 @@ async function validateRequest(user: User, body: unknown): Promise<{ request: Pr
 }
 
 async function assertNameFree(name: string, exceptId?: string) {
-  const clash = await db.provisionedProduct.findFirst({ where: { name, status: LIVE, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  const clash = await db.provisionedProduct.findFirst({
+    where: { name: { equals: name, mode: "insensitive" }, status: LIVE, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
+  });
   if (clash) throw new ValidationError(`The name "${name}" is already in use. Choose another.`, [{ path: "name", message: `"${name}" is already used by another product. Names must be unique.` }]);
 }
 
@@ -249,6 +252,8 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
   const detail = await getProductDetail(actor.user, product.productId);
   const version = detail.versions.find((v) => v.id === plan.request.provisioningArtifactId);
   const storedParameters = maskNoEcho(plan.request.parameters, plan.form.parameters);
+  // Only the owner changes a product, so the reserved tags are (still) theirs.
+  const tags = finalTags(actor.user, plan.request);
   const recordRow = await db.provisioningRecord.create({
     data: { provisionedProductId: product.id, recordType: "UPDATE_PROVISIONED_PRODUCT", status: "CREATED", requestedById: actor.user.id, request: { parameters: storedParameters, changed: plan.changed.map((c) => c.key) } as Prisma.InputJsonValue },
   });
@@ -261,6 +266,7 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
         ...(product.pathId ? { pathId: product.pathId } : {}),
         token: tokenFor(recordRow.id, "update"),
         parameters: plan.parameters,
+        tags: toAwsTags(tags),
       }),
     );
     const updated = await db.$transaction(async (tx) => {
@@ -272,6 +278,7 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
           statusMessage: null,
           lastRecordId: result.RecordDetail?.RecordId ?? null,
           parameters: storedParameters as Prisma.InputJsonValue,
+          tags: tags as Prisma.InputJsonValue,
           provisioningArtifactId: plan.request.provisioningArtifactId,
           provisioningArtifactName: version?.name ?? product.provisioningArtifactName,
         },

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { getProductDetail } from "@/lib/services/catalog";
+import { getProductDetail, getProvisioningForm } from "@/lib/services/catalog";
 import { getProductView } from "@/lib/services/products";
 import { ProvisionForm } from "@/components/products/provision-form";
 import { isReservedTagKey } from "@/lib/domain/tags";
@@ -17,6 +17,8 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   if (!view || !view.canChange) notFound();
   const reservedKeys = env().RESERVED_TAG_KEYS;
   const product = await getProductDetail(user, view.productId);
+  const form = await getProvisioningForm(user, { productId: view.productId, artifactId: view.versionId, ...(view.pathId ? { pathId: view.pathId } : {}) });
+  const tagOptionKeys = new Set(form.tagOptions.map((t) => t.key));
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -38,7 +40,9 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
           versionId: view.versionId,
           pathId: view.pathId,
           parameters: view.parameters,
-          userTags: view.tags.filter((t) => !isReservedTagKey(t.key, reservedKeys)),
+          // TagOption tags are edited with their selects, not as free tags.
+          userTags: view.tags.filter((t) => !isReservedTagKey(t.key, reservedKeys) && !tagOptionKeys.has(t.key)),
+          tagOptionValues: Object.fromEntries(view.tags.filter((t) => tagOptionKeys.has(t.key)).map((t) => [t.key, t.value])),
         }}
       />
     </>
