@@ -54,7 +54,9 @@ export function ProductDetail({ id }: { id: string }) {
         <div>
           <h1 className="text-2xl font-bold text-slate-900">{product.name}</h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <StatusBadge status={product.status} />
+            <span id="product-status">
+              <StatusBadge status={product.status} />
+            </span>
             <span>
               {product.productName} · {product.versionName}
             </span>

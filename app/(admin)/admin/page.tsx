@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import { db } from "@/lib/db";
 import { requirePermission } from "@/lib/auth/session";
+import Link from "next/link";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   await requirePermission("admin:view");
-  const [users, events] = await Promise.all([
+  const [users, events, products] = await Promise.all([
     db.user.findMany({ orderBy: { email: "asc" }, take: 200 }),
     db.auditEvent.findMany({ orderBy: { createdAt: "desc" }, take: 50 }),
+    db.provisionedProduct.findMany({ where: { status: { not: "TERMINATED" } }, include: { owner: { select: { email: true } } }, orderBy: { createdAt: "desc" }, take: 200 }),
   ]);
   return (
     <>
@@ -43,6 +46,45 @@ export default async function AdminPage() {
             </tbody>
           </table>
         </div>
+      </section>
+      <section aria-labelledby="products-title" className="mt-10">
+        <h2 id="products-title" className="text-lg font-semibold">
+          All provisioned products
+        </h2>
+        {products.length === 0 ? (
+          <p className="mt-3 text-sm text-slate-600">Nobody has launched anything yet.</p>
+        ) : (
+          <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2">Name</th>
+                  <th scope="col" className="px-3 py-2">Owner</th>
+                  <th scope="col" className="px-3 py-2">Product</th>
+                  <th scope="col" className="px-3 py-2">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {products.map((p) => (
+                  <tr key={p.id} className="border-t border-slate-100">
+                    <td className="px-3 py-2">
+                      <Link href={`/products/${p.id}`} className="text-brand-700 underline">
+                        {p.name}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2">{p.owner.email}</td>
+                    <td className="px-3 py-2">
+                      {p.productName} {p.provisioningArtifactName}
+                    </td>
+                    <td className="px-3 py-2">
+                      <StatusBadge status={p.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <section aria-labelledby="audit-title" className="mt-10">
         <h2 id="audit-title" className="text-lg font-semibold">

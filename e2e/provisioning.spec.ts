@@ -1,0 +1,152 @@
+import { expect, test, type Page } from "@playwright/test";
+import { storageStateFor } from "./support/users";
+
+// Alice's products must be invisible to Bob; the specs share one server, so names are unique per run.
+const run = Date.now().toString(36);
+
+async function openLaunchForm(page: Page, productName: string) {
+  await page.goto("/catalog");
+  await page.getByRole("link", { name: `Launch ${productName}` }).click();
+  await expect(page.getByRole("heading", { name: `Launch ${productName}` })).toBeVisible();
+  // The form is generated once the product's parameters have loaded.
+  await expect(page.getByRole("button", { name: "Launch product" })).toBeVisible();
+}
+
+test.describe.serial("alice provisions as herself", () => {
+  test.use({ storageState: storageStateFor("alice") });
+  const bucketName = `alice-data-${run}`;
+  const instanceName = `alice-vm-${run}`;
+
+  test("bad input gets clear field errors and launches nothing", async ({ page }) => {
+    await openLaunchForm(page, "S3 Private Encrypted Bucket");
+    await page.getByLabel("Name", { exact: true }).fill(`alice-bad-${run}`);
+    await page.getByRole("button", { name: /Add ARN/ }).click();
+    await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:s3:::someone-elses-bucket");
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.getByLabel("Tag 1 key").fill("ownerEmail");
+    await page.getByLabel("Tag 1 value").fill("mallory@example.org");
+    await page.getByRole("button", { name: "Launch product" }).click();
+
+    const summary = page.getByRole("alert");
+    await expect(summary).toContainText("problem");
+    await expect(page.getByLabel("Tag 1 key")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator("#tag-0-key-error")).toContainText(/reserved/i);
+    await expect(page.getByLabel("Extra principals (ARNs) item 1")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator("#param-S3UserARNs-0-error")).toContainText(/principal|ARN/i);
+    await expect(page).toHaveURL(/\/launch$/);
+
+    // The server refuses the same body with 422 naming the field, before any AWS call.
+    const response = await page.request.post("/api/products", {
+      data: {
+        name: `alice-bad-${run}`,
+        productId: new URL(page.url()).pathname.split("/")[2],
+        provisioningArtifactId: await page.getByLabel("Version").inputValue(),
+        parameters: { BucketName: "", S3UserARNs: ["arn:aws:s3:::someone-elses-bucket"], RestrictSameRegionDownload: "true" },
+        tags: [{ key: "OwnerEmail", value: "mallory@example.org" }],
+        tagOptions: { ManagedBy: "Quartermaster" },
+      },
+    });
+    expect(response.status()).toBe(422);
+    const body = await response.json();
+    const paths = body.error.issues.map((i: { path: string }) => i.path);
+    expect(paths).toContain("tags.0.key");
+    expect(paths.some((p: string) => p.startsWith("parameters.S3UserARNs"))).toBe(true);
+  });
+
+  test("launches an encrypted bucket shared with one ARN and sees it become available with its URL", async ({ page }) => {
+    await openLaunchForm(page, "S3 Private Encrypted Bucket");
+    await page.getByLabel("Name", { exact: true }).fill(bucketName);
+    await page.getByRole("button", { name: /Add ARN/ }).click();
+    await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:iam::123456789012:role/Collaborator");
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.getByLabel("Tag 1 key").fill("Purpose");
+    await page.getByLabel("Tag 1 value").fill("MRI scans");
+    await page.getByRole("button", { name: "Launch product" }).click();
+
+    await expect(page.getByRole("heading", { name: bucketName })).toBeVisible();
+    await expect(page.locator("#product-status")).toHaveText("Available", { timeout: 60_000 });
+    await expect(page.getByRole("link", { name: /^https:\/\/.*s3/ })).toBeVisible();
+    const tags = page.getByRole("region", { name: "Tags" });
+    await expect(tags).toContainText("alice@example.org");
+    await expect(tags).toContainText("Neuroscience");
+    await expect(tags).toContainText("MRI scans");
+
+    await page.getByRole("link", { name: "My products" }).first().click();
+    await expect(page.getByRole("link", { name: bucketName })).toBeVisible();
+  });
+
+  test("launches an instance, changes its type after a replacement warning, then terminates it", async ({ page }) => {
+    await openLaunchForm(page, "EC2 Linux Instance");
+    await expect(page.getByLabel("Version")).toHaveValue(/.+/);
+    await expect(page.getByLabel("Version").locator("option", { hasText: "deprecated" })).toHaveCount(1);
+    await page.getByLabel("Name", { exact: true }).fill(instanceName);
+    await page.getByLabel("Schedule").selectOption("office-hours");
+    await page.getByRole("button", { name: "Launch product" }).click();
+
+    await expect(page.getByRole("heading", { name: instanceName })).toBeVisible();
+    await expect(page.locator("#product-status")).toHaveText("Available", { timeout: 60_000 });
+    const ssm = page.getByRole("region", { name: "Connect with SSM" });
+    await expect(ssm).toContainText(/aws ssm start-session --target i-[0-9a-f]+/);
+    await ssm.getByLabel("Local port").fill("9999");
+    await expect(ssm).toContainText('"localPortNumber":["9999"]');
+
+    await page.getByRole("link", { name: "Update" }).click();
+    await expect(page.getByRole("heading", { name: `Update ${instanceName}` })).toBeVisible();
+    await page.getByLabel("Instance type").selectOption("m6a.large");
+    await expect(page.getByRole("region", { name: "What changes" })).toContainText("m6a.large");
+    await page.getByRole("button", { name: "Review changes" }).click();
+    await expect(page.getByText(/instance will be recreated/i)).toBeVisible({ timeout: 30_000 });
+    await page.getByRole("button", { name: "Apply update" }).click();
+
+    await expect(page.getByRole("heading", { name: instanceName })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Parameters" })).toContainText("m6a.large");
+    await expect(page.locator("#product-status")).toHaveText("Available", { timeout: 60_000 });
+
+    await page.getByRole("button", { name: "Terminate" }).click();
+    const dialog = page.getByRole("dialog", { name: `Terminate ${instanceName}?` });
+    await expect(dialog).toContainText(/instance/i);
+    const confirm = dialog.getByRole("button", { name: "Terminate product" });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(/Type .* to confirm/).fill(instanceName);
+    await confirm.click();
+    await expect(page.locator("#product-status")).toHaveText("Terminated", { timeout: 60_000 });
+  });
+});
+
+test.describe("isolation", () => {
+  test.use({ storageState: storageStateFor("bob") });
+
+  test("bob sees none of alice's products and cannot open one by id", async ({ page, browser }) => {
+    // Alice launches one through the API (the same route the form uses).
+    const alice = await browser.newContext({ storageState: storageStateFor("alice") });
+    const catalog = (await (await alice.request.get("/api/catalog")).json()).products as { productId: string; name: string }[];
+    const bucket = catalog.find((p) => p.name === "S3 Private Encrypted Bucket")!;
+    const detail = await (await alice.request.get(`/api/catalog/${bucket.productId}`)).json();
+    const launched = await alice.request.post("/api/products", {
+      data: {
+        name: `alice-private-${run}`,
+        productId: bucket.productId,
+        provisioningArtifactId: detail.defaultVersionId,
+        parameters: { BucketName: "", S3UserARNs: [], RestrictSameRegionDownload: "true" },
+        tags: [],
+        tagOptions: { ManagedBy: "Quartermaster" },
+      },
+    });
+    expect(launched.status()).toBe(201);
+    const product = (await launched.json()) as { id: string; name: string };
+    await alice.close();
+
+    await page.goto("/products");
+    await expect(page.getByRole("heading", { name: "My products" })).toBeVisible();
+    await expect(page.getByRole("link", { name: product.name })).toHaveCount(0);
+    const listed = (await (await page.request.get("/api/products?terminated=1")).json()).products as { name: string }[];
+    expect(listed.map((p) => p.name)).not.toContain(product.name);
+
+    const api = await page.request.get(`/api/products/${product.id}`);
+    expect(api.status()).toBe(404);
+    const terminate = await page.request.post(`/api/products/${product.id}/terminate`, { data: { confirmName: product.name } });
+    expect(terminate.status()).toBe(404);
+    const response = await page.goto(`/products/${product.id}`);
+    expect(response?.status()).toBe(404);
+  });
+});
