@@ -21,18 +21,20 @@ export function withUser<P = Record<string, string>>(
   return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
     const log = requestLogger(requestId);
+    const started = performance.now();
+    const done = (response: Response) => {
+      response.headers.set("x-request-id", requestId);
+      log.info({ method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) }, "request");
+      return response;
+    };
     try {
       const user = await currentUser();
       if (!user) throw new UnauthenticatedError();
       if (!can(user.role, options.permission)) throw new ForbiddenError();
       const result = await handler({ user, params: await context.params, requestId, log: log.child({ userId: user.id }), request });
-      const response = result instanceof Response ? result : NextResponse.json(result);
-      response.headers.set("x-request-id", requestId);
-      return response;
+      return done(result instanceof Response ? result : NextResponse.json(result));
     } catch (error) {
-      const response = handleApiError(error, log, requestId);
-      response.headers.set("x-request-id", requestId);
-      return response;
+      return done(handleApiError(error, log, requestId));
     }
   };
 }
