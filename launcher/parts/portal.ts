@@ -1,0 +1,56 @@
+/**
+ * The portal itself: `next start` (or `next dev`) as a child process with the composed
+ * environment, ready once /api/health answers 200.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import type { LaunchPlan } from "../plan";
+import type { Part } from "../supervisor";
+
+const READY_TIMEOUT_MS = 120_000;
+const STOP_GRACE_MS = 10_000;
+
+export async function startPortal(root: string, plan: LaunchPlan, env: Record<string, string>, track: (part: Part) => void): Promise<Part> {
+  const command = plan.mode === "dev" ? "dev" : "start";
+  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), command, "-p", String(plan.portal.port)], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    // The portal's own (JSON) logs go straight to our output.
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const ended = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      resolve(`exited (${signal ?? `code ${code}`})`);
+    });
+    child.once("error", (err) => resolve(`could not be started: ${err.message}`));
+  });
+
+  const part: Part = {
+    name: "portal",
+    ended,
+    stop: async () => {
+      if (exit) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+      await ended;
+      clearTimeout(timer);
+    },
+  };
+  track(part);
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exit) throw new Error(`portal (next ${command}) exited before it was ready (${exit.signal ?? `code ${exit.code}`}); see its output above`);
+    try {
+      const response = await fetch(plan.portal.healthUrl, { signal: AbortSignal.timeout(5_000) });
+      if (response.status === 200) return part;
+    } catch {
+      // not listening yet
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, 500)), ended]);
+  }
+  throw new Error(`portal did not answer 200 on ${plan.portal.healthUrl} within ${READY_TIMEOUT_MS / 1000} s`);
+}
