@@ -12,7 +12,7 @@ import { log } from "./log";
 import { startEmbeddedPostgres } from "./parts/postgres";
 import { startEmulatorPart } from "./parts/emulator";
 import { startOidcPart } from "./parts/oidc";
-import { startPortal } from "./parts/portal";
+import { assertPortalCanStart, startPortal } from "./parts/portal";
 import { composePortalEnvironment, parseFlags, planLaunch, UsageError, type LaunchFlags } from "./plan";
 import { randomSecret, readOrCreate } from "./secrets";
 import { Supervisor } from "./supervisor";
@@ -78,6 +78,7 @@ async function main(supervisor: Supervisor): Promise<void> {
 
   const env = composePortalEnvironment(processEnvironment(), settings, plan, { databaseUrl: databaseUrl!, oidc, emulatorUrl, authSecret: authSecret! });
   parsePortalEnv(env); // the portal would refuse to start anyway; say so now, naming the variable
+  await assertPortalCanStart(root, plan);
 
   if (plan.build) await buildIfNeeded(root, env, track);
   else if (plan.mode === "start") log.info("build: skipped (--no-build)");

@@ -3,12 +3,29 @@
  * environment, ready once /api/health answers 200.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import type { LaunchPlan } from "../plan";
 import type { Part } from "../supervisor";
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
+
+/** Fail before a minute of `next build` rather than after it when the port is taken. */
+export async function assertPortalCanStart(root: string, plan: LaunchPlan): Promise<void> {
+  const port = plan.portal.port;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === "EADDRINUSE" ? `port ${port} is in use; stop what runs there or set PORT (and APP_URL)` : `cannot listen on port ${port}: ${err.message}`)),
+    );
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+  if (plan.mode === "start" && !plan.build && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error("--no-build was given but there is no build yet; run npm start without it once");
+  }
+}
 
 export async function startPortal(root: string, plan: LaunchPlan, env: Record<string, string>, track: (part: Part) => void): Promise<Part> {
   const command = plan.mode === "dev" ? "dev" : "start";
