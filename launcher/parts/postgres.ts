@@ -70,12 +70,17 @@ export async function startEmbeddedPostgres(options: {
     onError: remember,
   });
 
+  const hint = () => {
+    const leftover = recent.map((l) => /another postmaster \(PID (\d+)\)/.exec(l)?.[1]).find(Boolean);
+    if (leftover) return `A PostgreSQL from an earlier start still runs on this data directory (PID ${leftover}); stop it (kill -INT ${leftover}) or wait for the other launcher to finish.`;
+    return `(data directory ${dataDir}, port ${port}; is another PostgreSQL using either? Set DATABASE_URL to use an existing server instead.)`;
+  };
   const created = !existsSync(path.join(dataDir, "PG_VERSION"));
   const failure = (step: string, err: unknown) =>
     new Error(
       `embedded PostgreSQL ${step} failed${err instanceof Error ? `: ${err.message.split("\n")[0]}` : ""}` +
         (recent.length ? `\n${recent.slice(-12).map((l) => `    ${l}`).join("\n")}` : "") +
-        `\n  (data directory ${dataDir}, port ${port}; is another PostgreSQL using either? Set DATABASE_URL to use an existing server instead.)`,
+        `\n  ${hint()}`,
     );
 
   if (created) {
@@ -86,9 +91,10 @@ export async function startEmbeddedPostgres(options: {
     }
   }
   try {
+    // Rejects only once the server process has exited (e.g. port taken, data directory locked),
+    // so there is nothing to stop then; its stop() would wait forever for an exit already past.
     await server.start();
   } catch (err) {
-    await server.stop().catch(() => {});
     throw failure("start", err);
   }
   started = true;
