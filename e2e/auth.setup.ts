@@ -6,7 +6,7 @@ for (const user of Object.keys(users) as DemoUser[]) {
   setup(`sign in as ${user}`, async ({ page }) => {
     await signIn(page, user);
     await expect(page.getByRole("heading", { name: "My products" })).toBeVisible();
-    await expect(page.getByText(users[user].email)).toBeVisible();
+    await expect(page.getByRole("banner").getByText(users[user].email)).toBeVisible();
     await page.context().storageState({ path: storageStateFor(user) });
   });
 }

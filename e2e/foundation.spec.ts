@@ -6,8 +6,8 @@ test.describe("signing in and out", () => {
     await signIn(page, "alice");
     await expect(page).toHaveURL(/\/products$/);
     await expect(page.getByRole("heading", { name: "My products" })).toBeVisible();
-    await expect(page.getByText(users.alice.email)).toBeVisible();
-    await expect(page.getByText("Alice Example")).toBeVisible();
+    await expect(page.getByRole("banner").getByText(users.alice.email)).toBeVisible();
+    await expect(page.getByRole("banner").getByText("Alice Example")).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByText("You are signed out.")).toBeVisible();
