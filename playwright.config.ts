@@ -32,5 +32,7 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     stderr: "pipe",
+    // Let the launcher stop its parts (portal, OIDC, emulator, PostgreSQL) in order.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
   },
 });
