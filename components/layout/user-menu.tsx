@@ -3,7 +3,10 @@
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 
-/** The signed-in person, and sign-out. After signing out, the next sign-in asks the provider to prompt again. */
+/**
+ * The signed-in person, and sign-out: the portal's session ends first, then the identity
+ * provider's (RP-initiated logout), so the next person at this browser signs in afresh.
+ */
 export function UserMenu({ name, email, role }: { name: string; email: string; role: "USER" | "ADMIN" }) {
   const [busy, setBusy] = useState(false);
   return (
@@ -20,7 +23,11 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
         disabled={busy}
         onClick={async () => {
           setBusy(true);
-          await signOut({ callbackUrl: "/signin?signedOut=1" });
+          const next = await fetch("/api/auth/end-session")
+            .then((r) => r.json() as Promise<{ url: string }>)
+            .catch(() => ({ url: "/signin?signedOut=1" }));
+          await signOut({ redirect: false });
+          window.location.assign(next.url);
         }}
         className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
       >
