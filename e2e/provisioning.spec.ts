@@ -19,7 +19,7 @@ test.describe.serial("alice provisions as herself", () => {
 
   test("bad input gets clear field errors and launches nothing", async ({ page }) => {
     await openLaunchForm(page, "S3 Private Encrypted Bucket");
-    await page.getByLabel("Name", { exact: true }).fill(`alice-bad-${run}`);
+    await page.getByRole("textbox", { name: /^Name\b/ }).fill(`alice-bad-${run}`);
     await page.getByRole("button", { name: /Add ARN/ }).click();
     await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:s3:::someone-elses-bucket");
     await page.getByRole("button", { name: "Add tag" }).click();
@@ -55,7 +55,7 @@ test.describe.serial("alice provisions as herself", () => {
 
   test("launches an encrypted bucket shared with one ARN and sees it become available with its URL", async ({ page }) => {
     await openLaunchForm(page, "S3 Private Encrypted Bucket");
-    await page.getByLabel("Name", { exact: true }).fill(bucketName);
+    await page.getByRole("textbox", { name: /^Name\b/ }).fill(bucketName);
     await page.getByRole("button", { name: /Add ARN/ }).click();
     await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:iam::123456789012:role/Collaborator");
     await page.getByRole("button", { name: "Add tag" }).click();
@@ -79,7 +79,7 @@ test.describe.serial("alice provisions as herself", () => {
     await openLaunchForm(page, "EC2 Linux Instance");
     await expect(page.getByLabel("Version")).toHaveValue(/.+/);
     await expect(page.getByLabel("Version").locator("option", { hasText: "deprecated" })).toHaveCount(1);
-    await page.getByLabel("Name", { exact: true }).fill(instanceName);
+    await page.getByRole("textbox", { name: /^Name\b/ }).fill(instanceName);
     await page.getByLabel("Schedule").selectOption("office-hours");
     await page.getByRole("button", { name: "Launch product" }).click();
 

@@ -50,3 +50,10 @@ export async function enqueueTracking(recordRowId: string, attempt = 0): Promise
     logger.warn({ err, recordRowId }, "could not enqueue record tracking");
   }
 }
+
+/** Stops this process's queue connection, if it was started (tests, graceful shutdown). */
+export async function stopBoss(): Promise<void> {
+  const running = globalForBoss.boss;
+  globalForBoss.boss = undefined;
+  if (running) await (await running.catch(() => null))?.stop({ graceful: false, wait: true });
+}
