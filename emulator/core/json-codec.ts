@@ -23,10 +23,6 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function toWire(_key: string, value: unknown): unknown {
-  return value;
-}
-
 /** Dates become epoch seconds; undefined members are dropped (JSON.stringify does that). */
 function normalise(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
@@ -43,7 +39,7 @@ export function jsonSuccess(output: unknown, requestId: string): HttpResponse {
   return {
     status: 200,
     headers: { "content-type": JSON_CONTENT_TYPE, "x-amzn-requestid": requestId },
-    body: JSON.stringify(normalise(output ?? {}), toWire),
+    body: JSON.stringify(normalise(output ?? {})),
   };
 }
 

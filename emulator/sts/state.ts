@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { BASE_USER, ROLES, roleByArn, type Principal, type RoleName, type SessionTag } from "../core/identity";
+import { ACCOUNT_ID, BASE_USER, ROLES, roleByArn, type Principal, type RoleName, type SessionTag } from "../core/identity";
 import { upperId, secret } from "../core/ids";
 import type { KnownCredential } from "../core/sigv4";
 import { ConstraintCollector, fullMatch } from "../core/validation";
@@ -66,7 +66,7 @@ export class StsBackend {
     if (accessKeyId === BASE_USER.accessKeyId) {
       return {
         secretAccessKey: BASE_USER.secretAccessKey,
-        principal: { kind: "user", arn: BASE_USER.arn, userId: BASE_USER.userId, account: "123456789012", accessKeyId },
+        principal: { kind: "user", arn: BASE_USER.arn, userId: BASE_USER.userId, account: ACCOUNT_ID, accessKeyId },
       };
     }
     const session = this.data.sessions[accessKeyId];
