@@ -19,7 +19,7 @@ const schema = z.object({
 
 export type EmulatorConfig = z.infer<typeof schema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): EmulatorConfig {
   // Empty variables count as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith("EMULATOR_") && value !== ""));
   const parsed = schema.safeParse(present);

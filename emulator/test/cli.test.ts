@@ -24,7 +24,7 @@ afterAll(() => emulator.close());
 
 /** The AWS CLI with only the credentials we hand it: no profiles, no instance metadata. */
 function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
-  const env: NodeJS.ProcessEnv = {
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
