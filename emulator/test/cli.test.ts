@@ -36,7 +36,7 @@ function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey
     AWS_PAGER: "",
     ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
   };
-  return run("aws", ["--endpoint-url", emulator.url, "--output", "json", ...args], { env, timeout: 60_000 });
+  return run("aws", ["--endpoint-url", emulator.url, "--output", "json", ...args], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
 }
 
 describe.skipIf(!hasAwsCli())("the AWS CLI", () => {
