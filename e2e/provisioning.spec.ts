@@ -21,17 +21,18 @@ test.describe.serial("alice provisions as herself", () => {
     await openLaunchForm(page, "S3 Private Encrypted Bucket");
     await page.getByRole("textbox", { name: /^Name\b/ }).fill(`alice-bad-${run}`);
     await page.getByRole("button", { name: /Add ARN/ }).click();
-    await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:s3:::someone-elses-bucket");
+    await page.getByRole("textbox", { name: "Extra principals (ARNs) item 1" }).fill("arn:aws:s3:::someone-elses-bucket");
     await page.getByRole("button", { name: "Add tag" }).click();
     await page.getByLabel("Tag 1 key").fill("ownerEmail");
     await page.getByLabel("Tag 1 value").fill("mallory@example.org");
     await page.getByRole("button", { name: "Launch product" }).click();
 
-    const summary = page.getByRole("alert");
-    await expect(summary).toContainText("problem");
+    const summary = page.getByRole("alert").filter({ hasText: /problems?$|problem/ });
+    await expect(summary).toContainText("There are 2 problems");
+    await expect(summary).toBeFocused();
     await expect(page.getByLabel("Tag 1 key")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#tag-0-key-error")).toContainText(/reserved/i);
-    await expect(page.getByLabel("Extra principals (ARNs) item 1")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("textbox", { name: "Extra principals (ARNs) item 1" })).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#param-S3UserARNs-0-error")).toContainText(/principal|ARN/i);
     await expect(page).toHaveURL(/\/launch$/);
 
@@ -40,7 +41,7 @@ test.describe.serial("alice provisions as herself", () => {
       data: {
         name: `alice-bad-${run}`,
         productId: new URL(page.url()).pathname.split("/")[2],
-        provisioningArtifactId: await page.getByLabel("Version").inputValue(),
+        provisioningArtifactId: await page.getByRole("combobox", { name: "Version" }).inputValue(),
         parameters: { BucketName: "", S3UserARNs: ["arn:aws:s3:::someone-elses-bucket"], RestrictSameRegionDownload: "true" },
         tags: [{ key: "OwnerEmail", value: "mallory@example.org" }],
         tagOptions: { ManagedBy: "Quartermaster" },
@@ -57,7 +58,7 @@ test.describe.serial("alice provisions as herself", () => {
     await openLaunchForm(page, "S3 Private Encrypted Bucket");
     await page.getByRole("textbox", { name: /^Name\b/ }).fill(bucketName);
     await page.getByRole("button", { name: /Add ARN/ }).click();
-    await page.getByLabel("Extra principals (ARNs) item 1").fill("arn:aws:iam::123456789012:role/Collaborator");
+    await page.getByRole("textbox", { name: "Extra principals (ARNs) item 1" }).fill("arn:aws:iam::123456789012:role/Collaborator");
     await page.getByRole("button", { name: "Add tag" }).click();
     await page.getByLabel("Tag 1 key").fill("Purpose");
     await page.getByLabel("Tag 1 value").fill("MRI scans");
@@ -77,8 +78,8 @@ test.describe.serial("alice provisions as herself", () => {
 
   test("launches an instance, changes its type after a replacement warning, then terminates it", async ({ page }) => {
     await openLaunchForm(page, "EC2 Linux Instance");
-    await expect(page.getByLabel("Version")).toHaveValue(/.+/);
-    await expect(page.getByLabel("Version").locator("option", { hasText: "deprecated" })).toHaveCount(1);
+    await expect(page.getByRole("combobox", { name: "Version" })).toHaveValue(/.+/);
+    await expect(page.getByRole("combobox", { name: "Version" }).locator("option", { hasText: "deprecated" })).toHaveCount(1);
     await page.getByRole("textbox", { name: /^Name\b/ }).fill(instanceName);
     await page.getByLabel("Schedule").selectOption("office-hours");
     await page.getByRole("button", { name: "Launch product" }).click();
