@@ -94,7 +94,8 @@ export function ProductDetail({ id }: { id: string }) {
             <p className="mt-2 text-sm text-slate-600">{isSettledProductStatus(product.status) ? "This product has no outputs." : "Outputs appear when AWS has finished."}</p>
           ) : (
             <dl className="mt-3 space-y-3 text-sm">
-              {product.outputs.map((o) => (
+              {/* AWS adds the stack ARN to every product's outputs; it matters least, so it goes last. */}
+              {[...product.outputs].sort((a, b) => Number(a.key === "CloudformationStackARN") - Number(b.key === "CloudformationStackARN")).map((o) => (
                 <div key={o.key}>
                   <dt className="font-medium text-slate-700">{o.description || o.key}</dt>
                   <dd className="mt-0.5 flex items-center gap-2 break-all">
@@ -105,7 +106,9 @@ export function ProductDetail({ id }: { id: string }) {
                     ) : (
                       <code className="rounded bg-slate-100 px-1.5 py-0.5">{o.value}</code>
                     )}
-                    <CopyButton value={o.value} label={o.key} />
+                    <span className="shrink-0">
+                      <CopyButton value={o.value} label={o.key} />
+                    </span>
                   </dd>
                 </div>
               ))}

@@ -227,9 +227,10 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
           {(describedBy, invalid) => (
             <select id="version" value={versionId} onChange={(e) => setVersionId(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={inputClasses(invalid)}>
               {product.versions.map((v) => (
-                <option key={v.id} value={v.id}>
+                // AWS refuses new launches of a deprecated version; updating to one is still allowed.
+                <option key={v.id} value={v.id} disabled={v.deprecated && mode === "launch" && v.id !== versionId}>
                   {v.name}
-                  {v.deprecated ? " (deprecated)" : ""}
+                  {v.deprecated ? (mode === "launch" ? " (deprecated: cannot be launched)" : " (deprecated)") : ""}
                   {v.id === product.defaultVersionId ? " (recommended)" : ""}
                 </option>
               ))}

@@ -147,7 +147,10 @@ export async function getProvisioningForm(user: User, input: { productId: string
         parameters,
         metadata: template.metadata,
         resources: template.resources,
-        usageInstructions: (described.UsageInstructions ?? []).map((u) => ({ type: u.Type ?? "", value: u.Value ?? "" })),
+        // AWS also lists technical entries (rules, version, launchAsRole, …); people need the how-to text.
+        usageInstructions: (described.UsageInstructions ?? [])
+          .filter((u) => u.Value && !TECHNICAL_USAGE_TYPES.has(u.Type ?? ""))
+          .map((u) => ({ type: u.Type ?? "", value: u.Value ?? "" })),
         tagOptions: (described.TagOptions ?? []).map((t) => ({ key: t.Key ?? "", values: t.Values ?? [] })),
         outputKeys: (described.ProvisioningArtifactOutputKeys ?? described.ProvisioningArtifactOutputs ?? []).map((o) => ({
           key: o.Key ?? "",
@@ -157,6 +160,8 @@ export async function getProvisioningForm(user: User, input: { productId: string
     }),
   );
 }
+
+const TECHNICAL_USAGE_TYPES = new Set(["rules", "version", "tagUpdateOnProvisionedProduct", "launchAsRole", "launchRole"]);
 
 function numeric(name: string, value: string | undefined): Record<string, number> {
   if (value === undefined || value === "") return {};
