@@ -7,7 +7,7 @@ import { identityOf } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm, type ProvisioningForm } from "@/lib/services/catalog";
 import { recordAudit } from "@/lib/services/audit";
 import { enqueueTracking } from "@/lib/jobs/boss";
-import { ConflictError, NotFoundError, ValidationError, AppError } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError, AppError, UpstreamError } from "@/lib/errors";
 import { buildProvisionRequestSchema, type ProvisionRequest } from "@/lib/domain/provision-request";
 import { maskNoEcho, toProvisioningParameters, parameterChanges, toUpdateParameters } from "@/lib/domain/parameters";
 import { buildReservedTags, mergeTags, type Tag } from "@/lib/domain/tags";
@@ -150,9 +150,10 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
     if (pendingRecord) await enqueueTracking(pendingRecord.id);
     return updated;
   } catch (error) {
-    // A definite refusal (4xx) ends the launch; anything else may have reached AWS, so the row stays
-    // PENDING and reconciliation re-sends the same token.
-    const definite = error instanceof AppError && error.status < 500;
+    // A definite refusal (4xx, or throttling that outlasted the SDK's retries: AWS did not act on
+    // the call) ends the launch; anything else may have reached AWS, so the row stays PENDING and
+    // reconciliation re-sends the same token.
+    const definite = error instanceof AppError && (error.status < 500 || (error instanceof UpstreamError && error.status === 503));
     if (definite) {
       await db.$transaction([
         db.provisionedProduct.update({ where: { id: row.id }, data: { status: "ERROR", statusMessage: (error as Error).message, terminatedAt: null } }),
