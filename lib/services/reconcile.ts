@@ -22,18 +22,20 @@ export type ReconcileReport = {
 /** Rows older than this with no AWS confirmation are treated as "the call never returned". */
 const PENDING_GRACE_MS = 30_000;
 
-async function scanAccount(): Promise<Map<string, { id: string; name: string; status: string; lastRecordId?: string }>> {
+type AwsProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
+
+async function scanAccount(): Promise<Map<string, AwsProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
     async (client) => {
-      const byId = new Map<string, { id: string; name: string; status: string; lastRecordId?: string }>();
+      const byId = new Map<string, AwsProduct>();
       let token: string | undefined;
       do {
         const page = await sc.scanAccount(client, token);
         for (const p of (page.ProvisionedProducts ?? []) as ScannedProduct[]) {
           if (!p.Id) continue;
-          byId.set(p.Id, { id: p.Id, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}) });
+          byId.set(p.Id, { id: p.Id, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}), ...(p.IdempotencyToken ? { token: p.IdempotencyToken } : {}) });
         }
         token = page.NextPageToken || undefined;
       } while (token);
@@ -51,14 +53,16 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
   const report: ReconcileReport = { scanned: 0, markedTerminated: 0, statusRepaired: 0, pendingAttached: 0, pendingResubmitted: 0, trackingRequeued: 0 };
   const inAws = await scanAccount();
   report.scanned = inAws.size;
-  const byName = new Map([...inAws.values()].map((p) => [p.name, p]));
+  // A row's launch is recognised by its ProvisionToken, not its name: a product with the same name
+  // may be someone else's (made outside the portal), and attaching it would hand it to this row.
+  const byToken = new Map([...inAws.values()].filter((p) => p.token).map((p) => [p.token!, p]));
 
   const live = await db.provisionedProduct.findMany({ where: { status: { not: "TERMINATED" } }, include: { owner: true, records: { orderBy: { createdAt: "desc" } } } });
   for (const row of live) {
     try {
       if (!row.awsProvisionedProductId) {
         if (now.getTime() - row.createdAt.getTime() < PENDING_GRACE_MS) continue;
-        const found = byName.get(row.name);
+        const found = byToken.get(row.provisionToken);
         const firstRecord = row.records.at(-1);
         if (found) {
           // The call reached AWS but its answer was lost: attach what AWS has.

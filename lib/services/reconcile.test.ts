@@ -1,0 +1,194 @@
+/**
+ * Reconciliation against PostgreSQL and the local AWS emulator: launches whose ProvisionProduct
+ * answer was lost, launches that never reached AWS, and products changed outside the portal.
+ */
+import { DescribeRecordCommand, ProvisionProductCommand, TerminateProvisionedProductCommand } from "@aws-sdk/client-service-catalog";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
+import {
+  bucketRequest,
+  callCount,
+  catalogIds,
+  emulatorState,
+  logInPeople,
+  recordRows,
+  resetCalls,
+  serviceCatalogAs,
+  settle,
+  waitFor,
+  watchServiceCatalog,
+  type CatalogIds,
+  type People,
+} from "@/test/support/portal-fixtures";
+
+let backend: PortalBackend;
+let people: People;
+let ids: CatalogIds;
+let provisioning: typeof import("@/lib/services/provisioning");
+let reconcile: typeof import("@/lib/services/reconcile").reconcile;
+let db: typeof import("@/lib/db").db;
+
+beforeAll(async () => {
+  backend = await startPortalBackend();
+  provisioning = await import("@/lib/services/provisioning");
+  reconcile = (await import("@/lib/services/reconcile")).reconcile;
+  db = (await import("@/lib/db")).db;
+  people = await logInPeople();
+  ids = await catalogIds(people.alice);
+});
+
+afterAll(async () => {
+  await backend?.close();
+});
+
+afterEach(async () => {
+  await backend.control("faults", { method: "DELETE" });
+});
+
+const as = (user: People["alice"]) => ({ user, requestId: "test" });
+
+/**
+ * A launch whose ProvisionProduct call never got an answer: AWS fails every attempt with HTTP 500
+ * (so the portal cannot know whether it acted), and the row stays PENDING with no AWS ids.
+ */
+async function launchLostInTransit(request: ReturnType<typeof bucketRequest>) {
+  await backend.control("faults", { method: "POST", body: JSON.stringify({ internalErrorNext: 20, operations: ["ProvisionProduct"] }) });
+  await expect(provisioning.launchProduct(as(people.alice), request)).rejects.toMatchObject({ status: 502 });
+  await backend.control("faults", { method: "DELETE" });
+  const row = await db.provisionedProduct.findFirstOrThrow({ where: { name: request.name } });
+  expect(row).toMatchObject({ status: "PENDING", awsProvisionedProductId: null, lastRecordId: null });
+  return row;
+}
+
+/** Moves the row's creation back past reconciliation's grace period. */
+async function age(rowId: string) {
+  await db.provisionedProduct.update({ where: { id: rowId }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+}
+
+describe("a launch interrupted between the AWS call and the database write", () => {
+  it("is attached to the product AWS created with the row's token, and tracking reaches AVAILABLE", async () => {
+    const request = bucketRequest(ids);
+    const row = await launchLostInTransit(request);
+
+    // The call did reach AWS after all: make it ourselves, as alice, with the row's token.
+    const sc = await serviceCatalogAs(people.alice, backend);
+    const made = await sc.send(
+      new ProvisionProductCommand({
+        ProductId: row.productId,
+        ProvisioningArtifactId: row.provisioningArtifactId,
+        ProvisionedProductName: row.name,
+        ProvisionToken: row.provisionToken,
+        ProvisioningParameters: [{ Key: "RestrictSameRegionDownload", Value: "true" }],
+        Tags: (row.tags as { key: string; value: string }[]).map((t) => ({ Key: t.key, Value: t.value })),
+      }),
+    );
+    const awsId = made.RecordDetail!.ProvisionedProductId!;
+
+    // Within the grace period the original request may still be in flight: left alone.
+    await resetCalls(backend);
+    const early = await reconcile();
+    expect(early.pendingAttached + early.pendingResubmitted).toBe(0);
+    expect((await db.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("PENDING");
+
+    await age(row.id);
+    const report = await reconcile();
+    expect(report.pendingAttached).toBe(1);
+    expect(report.pendingResubmitted).toBe(0);
+    expect(await callCount(backend, "servicecatalog:ProvisionProduct")).toBe(0);
+    const attached = await db.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } });
+    expect(attached.awsProvisionedProductId).toBe(awsId);
+    const [record] = await recordRows(row.id);
+    expect(record!.recordId).toBe(made.RecordDetail!.RecordId);
+
+    const available = await settle(row.id);
+    expect(available.status).toBe("AVAILABLE");
+    expect((available.outputs as { key: string }[]).map((o) => o.key)).toContain("BucketName");
+    expect((await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === row.name)).toHaveLength(1);
+  });
+
+  it("re-sends a launch that never reached AWS, with the same token", async () => {
+    const request = bucketRequest(ids, { parameters: { BucketName: "", S3UserARNs: ["arn:aws:iam::123456789012:role/Analyst"], RestrictSameRegionDownload: "false" } });
+    const row = await launchLostInTransit(request);
+    expect((await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === row.name)).toHaveLength(0);
+
+    await age(row.id);
+    const watch = watchServiceCatalog();
+    let report: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      report = await reconcile();
+    } finally {
+      watch.restore();
+    }
+    expect(report.pendingResubmitted).toBe(1);
+    const sent = watch.of("ProvisionProduct");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.input.ProvisionToken).toBe(row.provisionToken);
+    // The user's original parameters, not the template's defaults.
+    expect(sent[0]!.input.ProvisioningParameters).toEqual(
+      expect.arrayContaining([
+        { Key: "S3UserARNs", Value: "arn:aws:iam::123456789012:role/Analyst" },
+        { Key: "RestrictSameRegionDownload", Value: "false" },
+      ]),
+    );
+
+    const available = await settle(row.id);
+    expect(available.status).toBe("AVAILABLE");
+    const inAws = (await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === row.name);
+    expect(inAws).toHaveLength(1);
+    expect(inAws[0]!.IdempotencyToken).toBe(row.provisionToken);
+    expect(inAws[0]!.UserArn).toBe("arn:aws:sts::123456789012:assumed-role/ServiceCatalogEndusers/alice@example.org");
+
+    // Running again changes nothing and launches nothing.
+    await resetCalls(backend);
+    const again = await reconcile();
+    expect(again.pendingResubmitted + again.pendingAttached + again.markedTerminated).toBe(0);
+    expect(await callCount(backend, "servicecatalog:ProvisionProduct")).toBe(0);
+  });
+
+  it("does not attach someone else's product that merely has the same name", async () => {
+    const request = bucketRequest(ids);
+    const row = await launchLostInTransit(request);
+
+    // bob, outside the portal, launches a product with that name (with his own token).
+    const bobs = await serviceCatalogAs(people.bob, backend);
+    const made = await bobs.send(
+      new ProvisionProductCommand({
+        ProductId: row.productId,
+        ProvisioningArtifactId: row.provisioningArtifactId,
+        ProvisionedProductName: row.name,
+        ProvisionToken: `bobs-own-${Date.now()}`,
+        Tags: [{ Key: "ManagedBy", Value: "Quartermaster" }],
+      }),
+    );
+
+    await age(row.id);
+    await reconcile();
+    const after = await db.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.awsProvisionedProductId).not.toBe(made.RecordDetail!.ProvisionedProductId);
+    // AWS refuses alice's launch (the name is taken), so her row ends in ERROR, not as bob's product.
+    expect(after.status).toBe("ERROR");
+    expect(after.statusMessage).toMatch(/already exists/);
+  });
+});
+
+describe("drift", () => {
+  it("marks a product terminated outside the portal as TERMINATED", async () => {
+    const launched = await provisioning.launchProduct(as(people.alice), bucketRequest(ids));
+    await settle(launched.id);
+
+    const sc = await serviceCatalogAs(people.alice, backend);
+    const terminated = await sc.send(new TerminateProvisionedProductCommand({ ProvisionedProductId: launched.awsProvisionedProductId!, TerminateToken: `outside-${Date.now()}` }));
+    await waitFor("the termination outside the portal", async () => {
+      const record = await sc.send(new DescribeRecordCommand({ Id: terminated.RecordDetail!.RecordId! }));
+      return record.RecordDetail?.Status === "SUCCEEDED";
+    });
+
+    const report = await reconcile();
+    expect(report.markedTerminated).toBe(1);
+    const row = await db.provisionedProduct.findUniqueOrThrow({ where: { id: launched.id } });
+    expect(row.status).toBe("TERMINATED");
+    expect(row.terminatedAt).toBeInstanceOf(Date);
+    const audit = await db.auditEvent.findFirst({ where: { action: "reconcile.terminated-outside", targetId: launched.id } });
+    expect(audit).not.toBeNull();
+  });
+});
