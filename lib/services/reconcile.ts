@@ -81,8 +81,19 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
         }
         continue;
       }
+      // An update or termination the portal just sent, whose answer is not written down yet: what
+      // AWS shows now is the portal's own change, not drift. Leave the row to that request.
+      const answerPending = row.records.some((r) => !r.recordId && r.status === "CREATED" && now.getTime() - r.createdAt.getTime() < PENDING_GRACE_MS);
+      if (answerPending) continue;
       const aws = inAws.get(row.awsProvisionedProductId);
       if (!aws) {
+        // The portal's own termination, finished in AWS but not tracked yet: tracking records it.
+        const terminating = row.records.find((r) => r.recordType === "TERMINATE_PROVISIONED_PRODUCT" && r.recordId && !isFinalRecordStatus(r.status));
+        if (terminating) {
+          await enqueueTracking(terminating.id);
+          report.trackingRequeued++;
+          continue;
+        }
         await db.provisionedProduct.update({ where: { id: row.id }, data: { status: "TERMINATED", terminatedAt: now, statusMessage: "No longer exists in AWS (terminated outside the portal)." } });
         await recordAudit({ actor: null, action: "reconcile.terminated-outside", target: { type: "provisioned-product", id: row.id }, outcome: "SUCCESS" });
         report.markedTerminated++;
