@@ -123,6 +123,16 @@ describe("refusing bad input before AWS", () => {
     ["more tags than AWS allows once the portal's are added", (ids) => bucketRequest(ids, { tags: Array.from({ length: 47 }, (_, i) => ({ key: `k${i}`, value: "v" })) }), "tags.46.key"],
   ];
 
+  it("refuses a deprecated version for a new launch before writing anything (AWS would refuse it)", async () => {
+    const request = instanceRequest(ids, { provisioningArtifactId: ids["EC2 Linux Instance"]!.versions["v1.0.0"]!, parameters: { EC2InstanceType: "t3a.small", VolumeSize: "40", AMI: "AmazonLinuxDocker" } });
+    await resetCalls(backend);
+    const error = await rejection(services.provisioning.launchProduct(as(people.alice), request));
+    expect(error.status).toBe(422);
+    expect(error.issues?.map((i) => i.path)).toContain("provisioningArtifactId");
+    expect(await services.db.provisionedProduct.count({ where: { name: request.name } })).toBe(0);
+    expect(await callCount(backend, "servicecatalog:ProvisionProduct")).toBe(0);
+  });
+
   it.each(cases)("refuses %s with 422 naming the field; nothing is written or sent to AWS", async (_what, build, path) => {
     const request = build(ids);
     await resetCalls(backend);
@@ -324,6 +334,41 @@ describe("updating an instance", () => {
     const nothing = await rejection(services.provisioning.updateProduct(as(alice), launched.id, change));
     expect(nothing.status).toBe(422);
     expect(nothing.message).toMatch(/Nothing to update/);
+  });
+});
+
+describe("an update that fails in AWS", () => {
+  afterEach(async () => {
+    await backend.control("faults", { method: "DELETE" });
+  });
+
+  it("ends TAINTED with AWS's reason, keeps showing what actually runs, and can be retried", async () => {
+    const { alice } = people;
+    const request = instanceRequest(ids);
+    const launched = await services.provisioning.launchProduct(as(alice), request);
+    await settle(launched.id);
+    const change = { provisioningArtifactId: request.provisioningArtifactId, parameters: { ...request.parameters, EC2InstanceType: "r6a.large" }, tagOptions: request.tagOptions };
+
+    await backend.control("faults", { method: "POST", body: JSON.stringify({ failNext: { productName: "EC2 Linux Instance", operation: "UPDATE", message: "Simulated capacity shortage" } }) });
+    await services.provisioning.updateProduct(as(alice), launched.id, change);
+    const failed = await settle(launched.id);
+    expect(failed.status).toBe("TAINTED");
+    expect(failed.statusMessage).toContain("Simulated capacity shortage");
+    const records = await recordRows(launched.id);
+    expect(records.at(-1)).toMatchObject({ recordType: "UPDATE_PROVISIONED_PRODUCT", status: "FAILED" });
+    expect(JSON.stringify(records.at(-1)!.errors)).toContain("Simulated capacity shortage");
+
+    // AWS rolled back: the portal shows the values that are actually deployed.
+    const inAws = (await emulatorState(backend)).provisionedProducts.find((p) => p.Id === launched.awsProvisionedProductId)!;
+    expect(inAws.parameters.EC2InstanceType).toBe("t3a.small");
+    expect((failed.parameters as Record<string, string>).EC2InstanceType).toBe("t3a.small");
+    expect((await services.products.getProductView(alice, launched.id)).parameters.EC2InstanceType).toBe("t3a.small");
+
+    // Trying the same change again is an update, not "nothing to update".
+    await services.provisioning.updateProduct(as(alice), launched.id, change);
+    const retried = await settle(launched.id);
+    expect(retried.status).toBe("AVAILABLE");
+    expect((retried.parameters as Record<string, string>).EC2InstanceType).toBe("r6a.large");
   });
 });
 

@@ -80,6 +80,8 @@ export async function launchProduct(actor: Actor, body: unknown): Promise<Provis
   const detail = await getProductDetail(user, request.productId);
   const version = detail.versions.find((v) => v.id === request.provisioningArtifactId);
   if (!version) throw new ValidationError("That version does not exist.", [{ path: "provisioningArtifactId", message: "Choose one of the listed versions." }]);
+  // AWS refuses new launches of a deprecated version; say so before a row holds the name.
+  if (version.deprecated) throw new ValidationError(`Version ${version.name} is deprecated.`, [{ path: "provisioningArtifactId", message: `${version.name} is deprecated: new products cannot be launched with it. Choose a current version.` }]);
   const tags = finalTags(user, request);
   const storedParameters = maskNoEcho(request.parameters, form.parameters);
 
@@ -256,7 +258,20 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
   // Only the owner changes a product, so the reserved tags are (still) theirs.
   const tags = finalTags(actor.user, plan.request);
   const recordRow = await db.provisioningRecord.create({
-    data: { provisionedProductId: product.id, recordType: "UPDATE_PROVISIONED_PRODUCT", status: "CREATED", requestedById: actor.user.id, request: { parameters: storedParameters, changed: plan.changed.map((c) => c.key) } as Prisma.InputJsonValue },
+    data: {
+      provisionedProductId: product.id,
+      recordType: "UPDATE_PROVISIONED_PRODUCT",
+      status: "CREATED",
+      requestedById: actor.user.id,
+      // What the product becomes once AWS succeeds (tracking applies it; a failed update rolls back).
+      request: {
+        parameters: storedParameters,
+        tags,
+        provisioningArtifactId: plan.request.provisioningArtifactId,
+        provisioningArtifactName: version?.name ?? product.provisioningArtifactName,
+        changed: plan.changed.map((c) => c.key),
+      } as Prisma.InputJsonValue,
+    },
   });
   try {
     const result = await asUser(identityOf(actor.user), "Updating the product", (client) =>
@@ -278,10 +293,6 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
           status: "UNDER_CHANGE",
           statusMessage: null,
           lastRecordId: result.RecordDetail?.RecordId ?? null,
-          parameters: storedParameters as Prisma.InputJsonValue,
-          tags: tags as Prisma.InputJsonValue,
-          provisioningArtifactId: plan.request.provisioningArtifactId,
-          provisioningArtifactName: version?.name ?? product.provisioningArtifactName,
         },
       });
     });

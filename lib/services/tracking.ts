@@ -9,6 +9,20 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 export type TrackResult = "final" | "in-progress" | "gone";
 
 /**
+ * What a successful update made of the product, from what the portal asked for. Applied only on
+ * success: after a failed update AWS rolls back, and the product keeps its current values.
+ */
+function appliedUpdate(request: Prisma.JsonValue): Prisma.ProvisionedProductUpdateInput {
+  const asked = (request ?? {}) as { parameters?: Prisma.InputJsonValue; tags?: Prisma.InputJsonValue; provisioningArtifactId?: string; provisioningArtifactName?: string };
+  return {
+    ...(asked.parameters !== undefined ? { parameters: asked.parameters } : {}),
+    ...(asked.tags !== undefined ? { tags: asked.tags } : {}),
+    ...(asked.provisioningArtifactId ? { provisioningArtifactId: asked.provisioningArtifactId } : {}),
+    ...(asked.provisioningArtifactName ? { provisioningArtifactName: asked.provisioningArtifactName } : {}),
+  };
+}
+
+/**
  * One look at a record in AWS (DescribeRecord, as the product's owner) and the database brought
  * in line: record status and errors, product status, outputs. Idempotent.
  */
@@ -42,6 +56,7 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
         ...(final ? { statusMessage: errors.length ? errors.map((e) => e.description).join("; ") : null } : {}),
         ...(final && outputs.length && record.recordType !== "TERMINATE_PROVISIONED_PRODUCT" ? { outputs: outputs as Prisma.InputJsonValue } : {}),
         ...(nextStatus === "TERMINATED" ? { terminatedAt: new Date() } : {}),
+        ...(status === "SUCCEEDED" && record.recordType === "UPDATE_PROVISIONED_PRODUCT" ? appliedUpdate(record.request) : {}),
       },
     });
   });
