@@ -39,7 +39,10 @@ test.describe("signed in", () => {
     await expect(skip).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/#main$/);
-    await page.getByRole("link", { name: "Catalog" }).focus();
+    // The next Tab lands inside the main content, past the header.
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Browse the catalog" })).toBeFocused();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("heading", { name: "Catalog", level: 1 })).toBeVisible();
   });

@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/lib/env";
 
 // One client per process; in development Next reloads modules, so keep it on globalThis.

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { NavLinks } from "@/components/layout/nav-links";
 import { UserMenu } from "@/components/layout/user-menu";
 import { can } from "@/lib/auth/permissions";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 
 /** Header, navigation and main landmark shared by every signed-in page. */
 export function AppShell({ user, children }: { user: User; children: React.ReactNode }) {
@@ -27,7 +27,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
           <UserMenu name={user.name ?? user.email} email={user.email} role={user.role} />
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">
         {children}
       </main>
     </>

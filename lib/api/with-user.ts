@@ -5,7 +5,7 @@ import { can, type Permission } from "@/lib/auth/permissions";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/errors";
 import { handleApiError } from "@/lib/api/handle-error";
 import { requestLogger } from "@/lib/logger";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 import type { Logger } from "pino";
 
 export type HandlerContext<P> = { user: User; params: P; requestId: string; log: Logger; request: NextRequest };

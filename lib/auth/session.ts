@@ -6,7 +6,7 @@ import { connection } from "next/server";
 import { authOptions } from "@/lib/auth/options";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { findUserById } from "@/lib/services/users";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 
 /**
  * The signed-in user, read from the database (not just the cookie), so a role change or a

@@ -3,7 +3,7 @@ import { asUser, sc } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { logger } from "@/lib/logger";
 import { NotFoundError } from "@/lib/errors";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 import YAML from "yaml";
 import { templateMetadataFromTemplate, type ProvisioningParameter, type TemplateMetadata } from "@/lib/domain/parameters";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { findVisibleProduct } from "@/lib/services/provisioning";
-import type { ProvisionedProduct, ProvisioningRecord, User } from "@/lib/generated/prisma/client";
+import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/prisma/client";
 
 /** What the browser gets about a provisioned product: no tokens, no internal ids beyond AWS's. */
 export type ProductSummary = {

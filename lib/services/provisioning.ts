@@ -14,7 +14,7 @@ import { buildReservedTags, mergeTags, type Tag } from "@/lib/domain/tags";
 import { isBusyStatus } from "@/lib/domain/status";
 import { planWarnings, resourceChangeFromAws, type PlanResourceChange } from "@/lib/domain/plan";
 import type { ParameterChange, UpdateProvisioningParameter } from "@/lib/domain/parameters";
-import type { Prisma, ProvisionedProduct, User } from "@/lib/generated/prisma/client";
+import type { Prisma, ProvisionedProduct, User } from "@/generated/prisma/client";
 import type { ZodError } from "zod";
 
 type Actor = { user: User; requestId?: string | null };

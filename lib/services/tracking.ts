@@ -4,7 +4,7 @@ import { asUser, sc } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { recordAudit } from "@/lib/services/audit";
 import { isFinalRecordStatus, productStatusAfterRecord } from "@/lib/domain/status";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 
 export type TrackResult = "final" | "in-progress" | "gone";
 

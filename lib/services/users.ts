@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { roleFor, type LoginClaims } from "@/lib/auth/claims";
 import { recordAudit } from "@/lib/services/audit";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 
 /** Creates or refreshes the user on every login: profile, department/project and role follow the IdP. */
 export async function recordLogin(claims: LoginClaims): Promise<User> {

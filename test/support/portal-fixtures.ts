@@ -6,7 +6,7 @@
  */
 import { ServiceCatalogClient, type ServiceCatalogClientConfig } from "@aws-sdk/client-service-catalog";
 import { vi } from "vitest";
-import type { User } from "@/lib/generated/prisma/client";
+import type { User } from "@/generated/prisma/client";
 import type { PortalBackend } from "./portal-backend";
 
 export const ISSUER = "http://localhost:3001";
