@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
+import { KeyValueCard } from "@/components/ui/key-value-list";
 import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { TerminateDialog } from "@/components/products/terminate-dialog";
@@ -118,33 +119,13 @@ export function ProductDetail({ id }: { id: string }) {
 
         {instanceId && product.status !== "TERMINATED" ? <SsmCommands instanceId={instanceId} /> : null}
 
-        <section aria-labelledby="parameters-title" className="rounded-xl border border-slate-200 bg-white p-5">
-          <h2 id="parameters-title" className="text-base font-semibold">
-            Parameters
-          </h2>
-          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            {Object.entries(product.parameters).map(([key, value]) => (
-              <div key={key} className="contents">
-                <dt className="font-medium text-slate-700">{key}</dt>
-                <dd className="break-all text-slate-900">{Array.isArray(value) ? value.join(", ") || "(none)" : value || "(empty)"}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-
-        <section aria-labelledby="tags-title" className="rounded-xl border border-slate-200 bg-white p-5">
-          <h2 id="tags-title" className="text-base font-semibold">
-            Tags
-          </h2>
-          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            {product.tags.map((t) => (
-              <div key={t.key} className="contents">
-                <dt className="font-medium text-slate-700">{t.key}</dt>
-                <dd className="break-all">{t.value}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
+        <KeyValueCard
+          id="parameters-title"
+          title="Parameters"
+          empty="This product has no parameters."
+          entries={Object.entries(product.parameters).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") || "(none)" : value || "(empty)"])}
+        />
+        <KeyValueCard id="tags-title" title="Tags" empty="No tags." entries={product.tags.map((t) => [t.key, t.value])} />
       </div>
 
       <section aria-labelledby="history-title" className="mt-6 rounded-xl border border-slate-200 bg-white p-5">
