@@ -75,6 +75,14 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
         } else if (row.status === "PENDING") {
           // Never reached AWS: send it again with the same token (AWS dedupes on it).
           const form = await getProvisioningForm(row.owner, { productId: row.productId, artifactId: row.provisioningArtifactId, ...(row.pathId ? { pathId: row.pathId } : {}) });
+          if (form.parameters.some((p) => p.noEcho)) {
+            // The portal never stores secret (NoEcho) values, so it cannot send this launch again.
+            await db.provisionedProduct.update({
+              where: { id: row.id },
+              data: { status: "ERROR", statusMessage: "The launch did not reach AWS and includes a secret value the portal does not keep. Remove it and launch again." },
+            });
+            continue;
+          }
           const request = (firstRecord?.request as { parameters?: Record<string, string | string[]> } | undefined)?.parameters ?? (row.parameters as Record<string, string | string[]>);
           await submitProvision({ user: row.owner, requestId: "reconcile" }, row, { parameters: request }, form);
           report.pendingResubmitted++;
