@@ -25,6 +25,9 @@ import { awsClientConfig } from "@/lib/aws/config";
 import { forgetSession, sessionFor, type SessionIdentity, type SessionKind, type UserSession } from "@/lib/aws/sessions";
 import { fromAwsError, isExpiredTokenError } from "@/lib/aws/errors";
 
+/** The client services receive inside `asUser`; they pass it to the `sc` calls below. */
+export type ScClient = ServiceCatalogClient;
+
 const clients = new WeakMap<UserSession, ServiceCatalogClient>();
 
 function clientFor(session: UserSession): ServiceCatalogClient {

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { asUser, sc } from "@/lib/aws/service-catalog";
+import { asUser, sc, type ScClient } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm, type ProvisioningForm } from "@/lib/services/catalog";
 import { recordAudit } from "@/lib/services/audit";
@@ -273,8 +273,11 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
       } as Prisma.InputJsonValue,
     },
   });
-  try {
-    const result = await asUser(identityOf(actor.user), "Updating the product", (client) =>
+  return sendChange(actor, product, recordRow.id, {
+    action: "product.update",
+    context: "Updating the product",
+    details: { changed: plan.changed.map((c) => c.key), versionChanged: plan.versionChanged },
+    call: (client) =>
       sc.updateProvisionedProduct(client, {
         provisionedProductId: product.awsProvisionedProductId!,
         productId: product.productId,
@@ -284,26 +287,7 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
         parameters: plan.parameters,
         tags: toAwsTags(tags),
       }),
-    );
-    const updated = await db.$transaction(async (tx) => {
-      await tx.provisioningRecord.update({ where: { id: recordRow.id }, data: { recordId: result.RecordDetail?.RecordId ?? null, status: result.RecordDetail?.Status ?? "CREATED" } });
-      return tx.provisionedProduct.update({
-        where: { id: product.id },
-        data: {
-          status: "UNDER_CHANGE",
-          statusMessage: null,
-          lastRecordId: result.RecordDetail?.RecordId ?? null,
-        },
-      });
-    });
-    await recordAudit({ actor: actor.user, action: "product.update", target: { type: "provisioned-product", id: product.id }, outcome: "SUCCESS", requestId: actor.requestId, details: { changed: plan.changed.map((c) => c.key), versionChanged: plan.versionChanged } });
-    await enqueueTracking(recordRow.id);
-    return updated;
-  } catch (error) {
-    await db.provisioningRecord.update({ where: { id: recordRow.id }, data: { status: "FAILED", errors: [{ code: "Refused", description: (error as Error).message }], completedAt: new Date() } });
-    await recordAudit({ actor: actor.user, action: "product.update", target: { type: "provisioned-product", id: product.id }, outcome: "FAILURE", requestId: actor.requestId, details: { message: (error as Error).message } });
-    throw error;
-  }
+  });
 }
 
 export async function terminateProduct(actor: Actor, id: string, body: unknown): Promise<ProvisionedProduct> {
@@ -323,20 +307,40 @@ export async function terminateProduct(actor: Actor, id: string, body: unknown):
   const recordRow = await db.provisioningRecord.create({
     data: { provisionedProductId: product.id, recordType: "TERMINATE_PROVISIONED_PRODUCT", status: "CREATED", requestedById: actor.user.id },
   });
-  try {
-    const result = await asUser(identityOf(actor.user), "Terminating the product", (client) =>
+  return sendChange(actor, product, recordRow.id, {
+    action: "product.terminate",
+    context: "Terminating the product",
+    call: (client) =>
       sc.terminateProvisionedProduct(client, { provisionedProductId: product.awsProvisionedProductId!, token: tokenFor(recordRow.id, "terminate"), ignoreErrors: product.status === "ERROR" }),
-    );
+  });
+}
+
+/**
+ * Sends an update or termination whose record row is already written: on success the record gets
+ * AWS's id and the product is UNDER_CHANGE until tracking sees the record finish; on refusal the
+ * record is FAILED and the product is left as it was. Audited either way.
+ */
+async function sendChange(
+  actor: Actor,
+  product: ProvisionedProduct,
+  recordRowId: string,
+  change: { action: string; context: string; details?: Prisma.InputJsonValue; call: (client: ScClient) => Promise<{ RecordDetail?: { RecordId?: string; Status?: string } }> },
+): Promise<ProvisionedProduct> {
+  const target = { type: "provisioned-product", id: product.id };
+  try {
+    const result = await asUser(identityOf(actor.user), change.context, change.call);
+    const recordId = result.RecordDetail?.RecordId ?? null;
     const updated = await db.$transaction(async (tx) => {
-      await tx.provisioningRecord.update({ where: { id: recordRow.id }, data: { recordId: result.RecordDetail?.RecordId ?? null, status: result.RecordDetail?.Status ?? "CREATED" } });
-      return tx.provisionedProduct.update({ where: { id: product.id }, data: { status: "UNDER_CHANGE", statusMessage: null, lastRecordId: result.RecordDetail?.RecordId ?? null } });
+      await tx.provisioningRecord.update({ where: { id: recordRowId }, data: { recordId, status: result.RecordDetail?.Status ?? "CREATED" } });
+      return tx.provisionedProduct.update({ where: { id: product.id }, data: { status: "UNDER_CHANGE", statusMessage: null, lastRecordId: recordId } });
     });
-    await recordAudit({ actor: actor.user, action: "product.terminate", target: { type: "provisioned-product", id: product.id }, outcome: "SUCCESS", requestId: actor.requestId });
-    await enqueueTracking(recordRow.id);
+    await recordAudit({ actor: actor.user, action: change.action, target, outcome: "SUCCESS", requestId: actor.requestId, ...(change.details ? { details: change.details } : {}) });
+    await enqueueTracking(recordRowId);
     return updated;
   } catch (error) {
-    await db.provisioningRecord.update({ where: { id: recordRow.id }, data: { status: "FAILED", errors: [{ code: "Refused", description: (error as Error).message }], completedAt: new Date() } });
-    await recordAudit({ actor: actor.user, action: "product.terminate", target: { type: "provisioned-product", id: product.id }, outcome: "FAILURE", requestId: actor.requestId, details: { message: (error as Error).message } });
+    const message = (error as Error).message;
+    await db.provisioningRecord.update({ where: { id: recordRowId }, data: { status: "FAILED", errors: [{ code: "Refused", description: message }], completedAt: new Date() } });
+    await recordAudit({ actor: actor.user, action: change.action, target, outcome: "FAILURE", requestId: actor.requestId, details: { message } });
     throw error;
   }
 }
