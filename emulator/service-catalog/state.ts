@@ -852,9 +852,8 @@ export class ServiceCatalogBackend {
 
   // ---------------------------------------------------------------- provisioned products
 
-  private attribute(pp: ProvisionedProduct) {
-    const product = this.productById(pp.productId);
-    const artifact = this.artifactById(pp.productId, pp.artifactId);
+  /** Fields ProvisionedProductAttribute (search/scan) and ProvisionedProductDetail (describe) share. */
+  private common(pp: ProvisionedProduct) {
     return {
       Name: pp.name,
       Arn: pp.arn,
@@ -867,34 +866,25 @@ export class ServiceCatalogBackend {
       LastRecordId: pp.lastRecordId,
       LastProvisioningRecordId: pp.lastProvisioningRecordId,
       LastSuccessfulProvisioningRecordId: pp.lastSuccessfulProvisioningRecordId,
+      ProductId: pp.productId,
+      ProvisioningArtifactId: pp.artifactId,
+    };
+  }
+
+  private attribute(pp: ProvisionedProduct) {
+    return {
+      ...this.common(pp),
       Tags: pp.tags,
       PhysicalId: pp.stackId,
-      ProductId: pp.productId,
-      ProductName: product?.name,
-      ProvisioningArtifactId: pp.artifactId,
-      ProvisioningArtifactName: artifact?.name,
+      ProductName: this.productById(pp.productId)?.name,
+      ProvisioningArtifactName: this.artifactById(pp.productId, pp.artifactId)?.name,
       UserArn: pp.userArn,
       UserArnSession: pp.userArnSession,
     };
   }
 
   private detail(pp: ProvisionedProduct) {
-    return {
-      Name: pp.name,
-      Arn: pp.arn,
-      Type: pp.type,
-      Id: pp.id,
-      Status: pp.status,
-      StatusMessage: pp.statusMessage,
-      CreatedTime: date(pp.createdTime),
-      IdempotencyToken: pp.idempotencyToken,
-      LastRecordId: pp.lastRecordId,
-      LastProvisioningRecordId: pp.lastProvisioningRecordId,
-      LastSuccessfulProvisioningRecordId: pp.lastSuccessfulProvisioningRecordId,
-      ProductId: pp.productId,
-      ProvisioningArtifactId: pp.artifactId,
-      LaunchRoleArn: pp.launchRoleArn,
-    };
+    return { ...this.common(pp), LaunchRoleArn: pp.launchRoleArn };
   }
 
   private matchesQuery(pp: ProvisionedProduct, query: string): boolean {
