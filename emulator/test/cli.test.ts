@@ -1,20 +1,25 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
-import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../server";
-import { BASE_CREDENTIALS, ENDUSER_ROLE, start } from "./helpers";
+import { BASE_CREDENTIALS, ENDUSER_ROLE, assume, start, waitForRecord } from "./helpers";
 
 const run = promisify(execFile);
 
-function hasAwsCli(): boolean {
-  try {
-    execFileSync("aws", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+/** Every AWS CLI on this machine (Debian's `awscli` is v2 at /usr/bin/aws; PATH may hold another), by version. */
+function awsClis(): { command: string; version: string }[] {
+  const found = new Map<string, string>();
+  for (const command of ["/usr/bin/aws", "aws"]) {
+    try {
+      const version = execFileSync(command, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).split(" ")[0]!.trim();
+      if (!found.has(version)) found.set(version, command);
+    } catch {
+      // not installed here
+    }
   }
+  return [...found].map(([version, command]) => ({ command, version }));
 }
+const clis = awsClis();
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -23,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 /** The AWS CLI with only the credentials we hand it: no profiles, no instance metadata. */
-function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+function aws(command: string, args: string[], credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -36,22 +41,61 @@ function aws(args: string[], credentials: { accessKeyId: string; secretAccessKey
     AWS_PAGER: "",
     ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
   };
-  return run("aws", ["--endpoint-url", emulator.url, "--output", "json", ...args], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+  return run(command, ["--endpoint-url", emulator.url, "--output", "json", ...args], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
 }
 
-describe.skipIf(!hasAwsCli())("the AWS CLI", () => {
+describe.skipIf(clis.length === 0).each(clis)("the AWS CLI ($version)", ({ command }) => {
   it("assumes the end-user role, then searches products and lists its provisioned products", async () => {
-    const identity = JSON.parse((await aws(["sts", "get-caller-identity"], BASE_CREDENTIALS)).stdout);
+    const identity = JSON.parse((await aws(command, ["sts", "get-caller-identity"], BASE_CREDENTIALS)).stdout);
     expect(identity.Arn).toBe("arn:aws:iam::123456789012:user/quartermaster");
 
-    const denied = await aws(["servicecatalog", "search-products"], BASE_CREDENTIALS).catch((error: { stderr: string }) => error);
+    const denied = await aws(command, ["servicecatalog", "search-products"], BASE_CREDENTIALS).catch((error: { stderr: string }) => error);
     expect((denied as { stderr: string }).stderr).toContain("AccessDeniedException");
 
-    const assumed = JSON.parse((await aws(["sts", "assume-role", "--role-arn", ENDUSER_ROLE, "--role-session-name", "cli-user"], BASE_CREDENTIALS)).stdout);
+    const assumed = JSON.parse((await aws(command, ["sts", "assume-role", "--role-arn", ENDUSER_ROLE, "--role-session-name", "cli-user"], BASE_CREDENTIALS)).stdout);
     const session = { accessKeyId: assumed.Credentials.AccessKeyId, secretAccessKey: assumed.Credentials.SecretAccessKey, sessionToken: assumed.Credentials.SessionToken };
-    const products = JSON.parse((await aws(["servicecatalog", "search-products"], session)).stdout);
+    const products = JSON.parse((await aws(command, ["servicecatalog", "search-products"], session)).stdout);
     expect(products.ProductViewSummaries.map((p: { Name: string }) => p.Name)).toEqual(["EC2 Linux Instance", "S3 Private Encrypted Bucket", "S3 Synapse Bucket"]);
-    const provisioned = JSON.parse((await aws(["servicecatalog", "search-provisioned-products", "--access-level-filter", "Key=User,Value=Self"], session)).stdout);
+    const provisioned = JSON.parse((await aws(command, ["servicecatalog", "search-provisioned-products", "--access-level-filter", "Key=User,Value=Self"], session)).stdout);
     expect(provisioned.ProvisionedProducts).toEqual([]);
+  });
+
+  it("launches a bucket with parameters and tags, then reads its record and outputs", async () => {
+    const session = await assume(emulator, `cli-launch-${command.length}`);
+    const products = JSON.parse((await aws(command, ["servicecatalog", "search-products", "--filters", "FullTextSearch=Encrypted"], session.credentials)).stdout);
+    const productId = products.ProductViewSummaries[0].ProductId as string;
+    const artifacts = JSON.parse((await aws(command, ["servicecatalog", "describe-product", "--id", productId], session.credentials)).stdout);
+    const artifactId = artifacts.ProvisioningArtifacts[0].Id as string;
+    const parameters = JSON.parse(
+      (await aws(command, ["servicecatalog", "describe-provisioning-parameters", "--product-id", productId, "--provisioning-artifact-id", artifactId], session.credentials)).stdout,
+    );
+    expect(parameters.ProvisioningArtifactParameters.map((p: { ParameterKey: string }) => p.ParameterKey)).toContain("S3UserARNs");
+
+    const name = `cli-bucket-${command.length}`;
+    const launched = JSON.parse(
+      (
+        await aws(
+          command,
+          [
+            "servicecatalog", "provision-product",
+            "--product-id", productId,
+            "--provisioning-artifact-id", artifactId,
+            "--provisioned-product-name", name,
+            "--provisioning-parameters", "Key=RestrictSameRegionDownload,Value=false",
+            "--tags", "Key=CostCentre,Value=cli",
+          ],
+          session.credentials,
+        )
+      ).stdout,
+    );
+    expect(launched.RecordDetail.Status).toBe("CREATED");
+    await waitForRecord(session.sc, launched.RecordDetail.RecordId);
+
+    const record = JSON.parse((await aws(command, ["servicecatalog", "describe-record", "--id", launched.RecordDetail.RecordId], session.credentials)).stdout);
+    expect(record.RecordDetail.Status).toBe("SUCCEEDED");
+    expect(record.RecordDetail.ProvisionedProductName).toBe(name);
+    const outputs = Object.fromEntries(record.RecordOutputs.map((o: { OutputKey: string; OutputValue: string }) => [o.OutputKey, o.OutputValue]));
+    expect(outputs.BucketUrl).toBe(`https://s3.console.aws.amazon.com/s3/buckets/${outputs.BucketName}?region=us-east-1`);
+    expect(record.RecordDetail.RecordTags).toEqual(expect.arrayContaining([{ Key: "CostCentre", Value: "cli" }]));
   });
 });
