@@ -17,6 +17,7 @@ export async function startWorkers(): Promise<void> {
     if (!job) return;
     const result = await trackRecord(job.data.recordRowId);
     if (result === "in-progress") await enqueueTracking(job.data.recordRowId, job.data.attempt + 1);
+    else logger.info({ recordRowId: job.data.recordRowId, result, checks: job.data.attempt + 1 }, "record tracking done");
   });
 
   await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: 2 }, async () => {

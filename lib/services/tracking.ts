@@ -24,7 +24,8 @@ function appliedUpdate(request: Prisma.JsonValue): Prisma.ProvisionedProductUpda
 
 /**
  * One look at a record in AWS (DescribeRecord, as the product's owner) and the database brought
- * in line: record status and errors, product status, outputs. Idempotent.
+ * in line: record status and errors, product status, outputs. Idempotent, also when two trackers
+ * look at the same record at once: only the one that moves the record on writes.
  */
 export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   const record = await db.provisioningRecord.findUnique({ where: { id: recordRowId }, include: { provisionedProduct: { include: { owner: true } } } });
@@ -39,13 +40,16 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   const final = isFinalRecordStatus(status);
   const outputs = (described.RecordOutputs ?? []).map((o) => ({ key: o.OutputKey ?? "", value: o.OutputValue ?? "", description: o.Description ?? "" }));
 
-  await db.$transaction(async (tx) => {
-    await tx.provisioningRecord.update({
-      where: { id: record.id },
+  // Compare-and-set on the status read above: when another tracker (another portal instance,
+  // a retried job) got there first, this look changes nothing and writes no second audit event.
+  const applied = await db.$transaction(async (tx) => {
+    const claimed = await tx.provisioningRecord.updateMany({
+      where: { id: record.id, status: record.status },
       data: { status, errors: errors as Prisma.InputJsonValue, ...(final ? { completedAt: detail?.UpdatedTime ?? new Date() } : {}) },
     });
+    if (claimed.count === 0) return false;
     // Only the product's latest record decides its status.
-    if (product.lastRecordId && product.lastRecordId !== record.recordId) return;
+    if (product.lastRecordId && product.lastRecordId !== record.recordId) return true;
     const after = productStatusAfterRecord(record.recordType as never, status as never);
     // PLAN_IN_PROGRESS is a transient AWS state the portal does not store.
     const nextStatus = after === "PLAN_IN_PROGRESS" ? undefined : after;
@@ -59,7 +63,12 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
         ...(status === "SUCCEEDED" && record.recordType === "UPDATE_PROVISIONED_PRODUCT" ? appliedUpdate(record.request) : {}),
       },
     });
+    return true;
   });
+  if (!applied) {
+    const now = await db.provisioningRecord.findUnique({ where: { id: record.id }, select: { status: true } });
+    return now && isFinalRecordStatus(now.status) ? "final" : now ? "in-progress" : "gone";
+  }
   if (final) {
     await recordAudit({
       actor: null,
