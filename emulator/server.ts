@@ -171,8 +171,8 @@ class Emulator {
 
   private lookup = (accessKeyId: string) => this.sts.lookupAccessKey(accessKeyId);
 
-  private async applyFaults(operation: string, throttle: () => AwsError): Promise<void> {
-    const fault = this.faults.forCall(operation);
+  private async applyFaults(operation: string, caller: Principal, throttle: () => AwsError): Promise<void> {
+    const fault = this.faults.forCall(operation, caller.arn);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.kind === "throttle") throw throttle();
     if (fault.kind === "internal") throw new AwsError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
@@ -194,7 +194,7 @@ class Emulator {
       }
       const scOp = scOperation(target);
       operation = scOp;
-      await this.applyFaults(operation, () => new AwsError("ThrottlingException", "Rate exceeded", 400));
+      await this.applyFaults(operation, caller, () => new AwsError("ThrottlingException", "Rate exceeded", 400));
       const input = parseJsonBody(body);
       const backend = this.scBackend(caller.account, region);
       backend.tick();
@@ -225,7 +225,7 @@ class Emulator {
         throw error;
       }
       const action = stsAction(params);
-      await this.applyFaults(action, () => new AwsError("Throttling", "Rate exceeded", 400));
+      await this.applyFaults(action, caller, () => new AwsError("Throttling", "Rate exceeded", 400));
       const result = handleSts(this.sts, caller, action, params);
       this.changed();
       this.calls.record("sts", action, caller.arn, false);

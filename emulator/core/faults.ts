@@ -11,6 +11,8 @@ import { z } from "zod";
  *     "throttleNext": 2,            // the next N AWS calls are throttled (deterministic)
  *     "internalErrorNext": 1,       // the next N AWS calls fail with HTTP 500
  *     "operations": ["ProvisionProduct"],  // limit the above to these operations (default: all)
+ *     "callers": ["arn:aws:sts::123456789012:assumed-role/ServiceCatalogEndusers/bob"],
+ *                                   // limit them to these callers' ARNs (default: all)
  *     "failNext": {                 // one-shot: the next matching provisioning fails (record FAILED)
  *       "productId": "prod-...",    // or "productName": "EC2 Linux Instance" (neither: any product)
  *       "operation": "PROVISION",   // PROVISION (default) | UPDATE | TERMINATE
@@ -34,6 +36,7 @@ export const faultsBody = z
     throttleNext: z.number().int().min(0).optional(),
     internalErrorNext: z.number().int().min(0).optional(),
     operations: z.array(z.string()).nullable().optional(),
+    callers: z.array(z.string()).nullable().optional(),
     failNext: z.union([failure, z.array(failure)]).optional(),
     expireSessions: z.boolean().optional(),
   })
@@ -49,11 +52,12 @@ export type FaultSettings = {
   throttleNext: number;
   internalErrorNext: number;
   operations: string[] | null;
+  callers: string[] | null;
   failNext: InjectedFailure[];
 };
 
 function noFaults(): FaultSettings {
-  return { throttlingRate: 0, internalErrorRate: 0, latencyMs: 0, throttleNext: 0, internalErrorNext: 0, operations: null, failNext: [] };
+  return { throttlingRate: 0, internalErrorRate: 0, latencyMs: 0, throttleNext: 0, internalErrorNext: 0, operations: null, callers: null, failNext: [] };
 }
 
 export type CallFault = { kind: "throttle" | "internal"; latencyMs: number } | { kind: "none"; latencyMs: number };
@@ -75,6 +79,7 @@ export class Faults {
     if (body.throttleNext !== undefined) s.throttleNext = body.throttleNext;
     if (body.internalErrorNext !== undefined) s.internalErrorNext = body.internalErrorNext;
     if (body.operations !== undefined) s.operations = body.operations;
+    if (body.callers !== undefined) s.callers = body.callers;
     if (body.failNext !== undefined) s.failNext.push(...(Array.isArray(body.failNext) ? body.failNext : [body.failNext]));
   }
 
@@ -83,9 +88,10 @@ export class Faults {
   }
 
   /** What happens to this AWS call: consumes the one-shot counters. */
-  forCall(operation: string): CallFault {
+  forCall(operation: string, caller: string): CallFault {
     const s = this.settings;
     if (s.operations && !s.operations.includes(operation)) return { kind: "none", latencyMs: 0 };
+    if (s.callers && !s.callers.includes(caller)) return { kind: "none", latencyMs: 0 };
     const latencyMs = s.latencyMs;
     if (s.throttleNext > 0) {
       s.throttleNext--;

@@ -38,6 +38,15 @@ describe("faults as the SDK sees them", () => {
     await expect(stsClient(emulator).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
   });
 
+  it("limits faults to the callers named, leaving everyone else alone", async () => {
+    const bob = await assume(emulator, "bob");
+    await control(emulator, "POST", "faults", { throttlingRate: 1, callers: [bob.arn] });
+    const error = await failure(scClient(emulator, bob.credentials, { maxAttempts: 2 }).send(new SearchProductsCommand({})));
+    expect(error.name).toBe("ThrottlingException");
+    await expect(alice.sc.send(new SearchProductsCommand({}))).resolves.toBeTruthy();
+    expect((await control(emulator, "GET", "faults")).callers).toEqual([bob.arn]);
+  });
+
   it("succeeds under a low throttling rate with the portal's adaptive retry", async () => {
     await control(emulator, "POST", "faults", { throttlingRate: 0.2 });
     const client = scClient(emulator, alice.credentials, { maxAttempts: 10, retryMode: "adaptive" });
