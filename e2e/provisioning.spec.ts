@@ -3,6 +3,8 @@ import { storageStateFor } from "./support/users";
 
 // Alice's products must be invisible to Bob; the specs share one server, so names are unique per run.
 const run = Date.now().toString(36);
+// The launcher's local AWS emulator (EMULATOR_PORT default), for injecting faults.
+const emulatorUrl = process.env.E2E_EMULATOR_URL ?? "http://127.0.0.1:4566";
 
 async function openLaunchForm(page: Page, productName: string) {
   await page.goto("/catalog");
@@ -151,3 +153,46 @@ test.describe("isolation", () => {
     expect(response?.status()).toBe(404);
   });
 });
+
+test.describe("a launch AWS refuses", () => {
+  test.use({ storageState: storageStateFor("bob") });
+
+  test("bob sees why, launches again under the same name, and removes the failed attempt", async ({ page, request }) => {
+    const name = `bob-retry-${run}`;
+    await openLaunchForm(page, "S3 Private Encrypted Bucket");
+    // AWS throttles bob's ProvisionProduct calls (and only his) until the portal's retries run out.
+    const state = (await (await request.get(`${emulatorUrl}/_emulator/state`)).json()) as { sessions: { arn: string; sourceIdentity?: string }[] };
+    const bobsArns = [...new Set(state.sessions.filter((s) => s.sourceIdentity === "bob@example.org").map((s) => s.arn))];
+    expect(bobsArns.length).toBeGreaterThan(0);
+    const faults = await request.post(`${emulatorUrl}/_emulator/faults`, { data: { throttleNext: 5, operations: ["ProvisionProduct"], callers: bobsArns } });
+    expect(faults.ok()).toBe(true);
+
+    await page.getByRole("textbox", { name: /^Name\b/ }).fill(name);
+    await page.getByRole("button", { name: "Launch product" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /busy/ })).toContainText("Nothing was changed", { timeout: 30_000 });
+    await expect(page).toHaveURL(/\/launch$/);
+
+    // "Try again": same form, same name, and it launches.
+    await page.getByRole("button", { name: "Launch product" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    await expect(page.locator("#product-status")).toHaveText("Available", { timeout: 60_000 });
+
+    // The refused attempt is listed as failed; it can be removed, and AWS is not asked to delete anything.
+    await page.goto("/products");
+    const failedRow = page.getByRole("row").filter({ hasText: name }).filter({ hasText: "Failed" });
+    await expect(failedRow).toHaveCount(1);
+    await failedRow.getByRole("link", { name }).click();
+    await expect(page.getByRole("link", { name: "Update" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Remove" }).click();
+    const dialog = page.getByRole("dialog", { name: `Remove ${name}?` });
+    await expect(dialog).toContainText("AWS never created this product");
+    await dialog.getByLabel(/Type .* to confirm/).fill(name);
+    await dialog.getByRole("button", { name: "Remove product" }).click();
+    await expect(page.locator("#product-status")).toHaveText("Terminated");
+
+    await page.goto("/products");
+    await expect(page.getByRole("row").filter({ hasText: name })).toHaveCount(1);
+    await expect(page.getByRole("row").filter({ hasText: name })).toContainText("Available");
+  });
+});
+

@@ -66,13 +66,13 @@ export function ProductDetail({ id }: { id: string }) {
         </div>
         {product.canChange && product.status !== "TERMINATED" ? (
           <div className="flex gap-2">
-            {canUpdate(product.status) ? (
+            {canUpdate(product.status) && product.awsProvisionedProductId ? (
               <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
                 Update
               </Link>
             ) : null}
             <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status)} onClick={() => setConfirming(true)}>
-              Terminate
+              {product.awsProvisionedProductId ? "Terminate" : "Remove"}
             </button>
           </div>
         ) : null}

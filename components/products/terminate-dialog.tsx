@@ -13,14 +13,17 @@ import type { ProductDetailView } from "@/lib/services/products";
 
 /**
  * Confirmation before terminating: says what is lost and what is kept (from the product's
- * template), and asks for the product's name to be typed.
+ * template), and asks for the product's name to be typed. A launch AWS never created is only
+ * removed from the list, and the dialog says so.
  */
 export function TerminateDialog({ product, onClose }: { product: ProductDetailView; onClose: () => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState("");
   const toast = useToast();
   const queryClient = useQueryClient();
-  const form = useQuery(provisioningFormQuery(product.productId, product.versionId, product.pathId));
+  const inAws = Boolean(product.awsProvisionedProductId);
+  const verb = inAws ? "Terminate" : "Remove";
+  const form = useQuery({ ...provisioningFormQuery(product.productId, product.versionId, product.pathId), enabled: inAws });
   const resources = form.data?.resources ?? [];
   const consequences = terminationConsequences(
     resources.map((r) => r.type),
@@ -36,7 +39,11 @@ export function TerminateDialog({ product, onClose }: { product: ProductDetailVi
   const terminate = useMutation({
     mutationFn: () => fetchJson(`/api/products/${product.id}/terminate`, { method: "POST", body: JSON.stringify({ confirmName: typed }) }),
     onSuccess: async () => {
-      toast.show({ tone: "info", title: `Terminating ${product.name}`, description: "AWS is removing it. The status updates by itself." });
+      toast.show(
+        inAws
+          ? { tone: "info", title: `Terminating ${product.name}`, description: "AWS is removing it. The status updates by itself." }
+          : { tone: "success", title: `Removed ${product.name}`, description: "It stays in your history as terminated." },
+      );
       await queryClient.invalidateQueries({ queryKey: productKeys.all });
       onClose();
     },
@@ -59,26 +66,32 @@ export function TerminateDialog({ product, onClose }: { product: ProductDetailVi
         }}
       >
         <h2 id="terminate-title" className="text-lg font-bold text-slate-900">
-          Terminate {product.name}?
+          {verb} {product.name}?
         </h2>
         <div id="terminate-description" className="mt-3 space-y-3 text-sm text-slate-700">
-          {form.isPending ? <p>Checking what this product created…</p> : null}
-          <div>
-            <p className="font-semibold text-red-800">Will be deleted</p>
-            <ul className="mt-1 list-disc pl-5">
-              {consequences.lost.map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
-          </div>
-          <div>
-            <p className="font-semibold text-slate-800">Will be kept</p>
-            <ul className="mt-1 list-disc pl-5">
-              {consequences.kept.map((k) => (
-                <li key={k}>{k}</li>
-              ))}
-            </ul>
-          </div>
+          {!inAws ? (
+            <p>AWS never created this product, so nothing in AWS is deleted. It leaves your list of live products and stays in its history as terminated.</p>
+          ) : (
+            <>
+              {form.isPending ? <p>Checking what this product created…</p> : null}
+              <div>
+                <p className="font-semibold text-red-800">Will be deleted</p>
+                <ul className="mt-1 list-disc pl-5">
+                  {consequences.lost.map((l) => (
+                    <li key={l}>{l}</li>
+                  ))}
+                </ul>
+              </div>
+              <div>
+                <p className="font-semibold text-slate-800">Will be kept</p>
+                <ul className="mt-1 list-disc pl-5">
+                  {consequences.kept.map((k) => (
+                    <li key={k}>{k}</li>
+                  ))}
+                </ul>
+              </div>
+            </>
+          )}
         </div>
         <label htmlFor="confirm-name" className="mt-4 block text-sm font-medium text-slate-800">
           Type <strong>{product.name}</strong> to confirm
@@ -94,7 +107,7 @@ export function TerminateDialog({ product, onClose }: { product: ProductDetailVi
             Cancel
           </Button>
           <Button type="submit" variant="danger" disabled={typed !== product.name || terminate.isPending}>
-            {terminate.isPending ? "Terminating…" : "Terminate product"}
+            {terminate.isPending ? (inAws ? "Terminating…" : "Removing…") : `${verb} product`}
           </Button>
         </div>
       </form>

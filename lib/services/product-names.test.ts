@@ -36,4 +36,18 @@ describe("live product names", () => {
     expect(await isNameAvailable("genome-store")).toBe(false);
     expect(await isNameAvailable("genome-store-2")).toBe(true);
   });
+
+  it("a launch AWS refused (ERROR, nothing created there) frees its name; a product AWS holds in ERROR keeps it", async () => {
+    const { db } = await import("@/lib/db");
+    const { isNameAvailable } = await import("@/lib/services/products");
+    const refused = await insertRow("Refused-Launch", people.alice.id);
+    await db.provisionedProduct.update({ where: { id: refused.id }, data: { status: "ERROR" } });
+    expect(await isNameAvailable("refused-launch")).toBe(true);
+    await expect(insertRow("refused-launch", people.alice.id)).resolves.toMatchObject({ name: "refused-launch" });
+
+    const failedInAws = await insertRow("Failed-In-Aws", people.alice.id);
+    await db.provisionedProduct.update({ where: { id: failedInAws.id }, data: { status: "ERROR", awsProvisionedProductId: "pp-failedinaws01" } });
+    expect(await isNameAvailable("failed-in-aws")).toBe(false);
+    await expect(insertRow("failed-in-aws", people.bob.id)).rejects.toMatchObject({ code: "P2002" });
+  });
 });

@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 import { findVisibleProduct } from "@/lib/services/provisioning";
 import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/prisma/client";
 
+export { isNameAvailable } from "@/lib/services/provisioning";
+
 /** What the browser gets about a provisioned product: no tokens, no internal ids beyond AWS's. */
 export type ProductSummary = {
   id: string;
@@ -95,9 +97,4 @@ export async function getProductView(user: User, id: string): Promise<ProductDet
     records: full.records.map(toRecord),
     canChange: full.ownerId === user.id,
   };
-}
-
-export async function isNameAvailable(name: string): Promise<boolean> {
-  const clash = await db.provisionedProduct.findFirst({ where: { name: { equals: name, mode: "insensitive" }, status: { not: "TERMINATED" } }, select: { id: true } });
-  return !clash;
 }

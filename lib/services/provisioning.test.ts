@@ -208,7 +208,7 @@ describe("throttling", () => {
     expect((await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === launched.name)).toHaveLength(1);
   });
 
-  it("when throttling outlasts the retries, says so (503), and neither launches later nor keeps the name", async () => {
+  it("when throttling outlasts the retries, says so (503), neither launches later nor keeps the name, and keeps the attempt in the history", async () => {
     const request = bucketRequest(ids);
     await backend.control("faults", { method: "POST", body: JSON.stringify({ throttleNext: 50, operations: ["ProvisionProduct"] }) });
     const error = await rejection(services.provisioning.launchProduct(as(people.alice), request));
@@ -221,12 +221,19 @@ describe("throttling", () => {
     await reconcile(new Date(Date.now() + 10 * 60_000));
     expect((await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === request.name)).toHaveLength(0);
 
-    // "Try again": the failed attempt can be removed and the same name launched.
+    // "Try again": the same name can be launched at once; the failed attempt stays in the history.
     const failed = await services.db.provisionedProduct.findFirstOrThrow({ where: { name: request.name } });
     expect(failed.status).toBe("ERROR");
-    await services.provisioning.terminateProduct(as(people.alice), failed.id, { confirmName: request.name });
+    expect(await services.products.isNameAvailable(request.name)).toBe(true);
     const retried = await services.provisioning.launchProduct(as(people.alice), request);
     expect(retried.status).toBe("UNDER_CHANGE");
+    expect(retried.id).not.toBe(failed.id);
+    expect((await services.products.listMyProducts(people.alice)).map((p) => p.id)).toEqual(expect.arrayContaining([failed.id, retried.id]));
+    // The retry is the live one now: its name is taken again.
+    expect(await services.products.isNameAvailable(request.name)).toBe(false);
+    // And the failed attempt can still be removed from the list.
+    await services.provisioning.terminateProduct(as(people.alice), failed.id, { confirmName: request.name });
+    expect((await services.db.provisionedProduct.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("TERMINATED");
   });
 });
 

@@ -19,7 +19,6 @@ import type { ZodError } from "zod";
 
 type Actor = { user: User; requestId?: string | null };
 
-const LIVE = { not: "TERMINATED" } as const;
 
 function toValidationError(error: ZodError): ValidationError {
   const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -56,12 +55,26 @@ async function validateRequest(user: User, body: unknown): Promise<{ request: Pr
   return { request: parsed.data, form };
 }
 
-async function assertNameFree(name: string, exceptId?: string) {
+/**
+ * Rows that hold their name: every product AWS may know of, i.e. all but terminated ones and
+ * launches AWS refused (ERROR without an AWS id: nothing was created there). The unique index
+ * provisioned_products_live_name_key says the same in the database.
+ */
+const HOLDS_NAME = { status: { not: "TERMINATED" }, NOT: { status: "ERROR", awsProvisionedProductId: null } } satisfies Prisma.ProvisionedProductWhereInput;
+
+/** Whether no other live product uses this name, whatever its case (AWS's names are unique per account). */
+export async function isNameAvailable(name: string, exceptId?: string): Promise<boolean> {
   const clash = await db.provisionedProduct.findFirst({
-    where: { name: { equals: name, mode: "insensitive" }, status: LIVE, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    where: { name: { equals: name, mode: "insensitive" }, ...HOLDS_NAME, ...(exceptId ? { id: { not: exceptId } } : {}) },
     select: { id: true },
   });
-  if (clash) throw new ValidationError(`The name "${name}" is already in use. Choose another.`, [{ path: "name", message: `"${name}" is already used by another product. Names must be unique.` }]);
+  return !clash;
+}
+
+async function assertNameFree(name: string) {
+  if (!(await isNameAvailable(name))) {
+    throw new ValidationError(`The name "${name}" is already in use. Choose another.`, [{ path: "name", message: `"${name}" is already used by another product. Names must be unique.` }]);
+  }
 }
 
 function tokenFor(rowId: string, purpose: string): string {
