@@ -19,7 +19,6 @@ import type { ZodError } from "zod";
 
 type Actor = { user: User; requestId?: string | null };
 
-
 function toValidationError(error: ZodError): ValidationError {
   const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
   return new ValidationError(issues[0] ? `${issues[0].message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}` : "Invalid request", issues);
@@ -63,11 +62,8 @@ async function validateRequest(user: User, body: unknown): Promise<{ request: Pr
 const HOLDS_NAME = { status: { not: "TERMINATED" }, NOT: { status: "ERROR", awsProvisionedProductId: null } } satisfies Prisma.ProvisionedProductWhereInput;
 
 /** Whether no other live product uses this name, whatever its case (AWS's names are unique per account). */
-export async function isNameAvailable(name: string, exceptId?: string): Promise<boolean> {
-  const clash = await db.provisionedProduct.findFirst({
-    where: { name: { equals: name, mode: "insensitive" }, ...HOLDS_NAME, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
+export async function isNameAvailable(name: string): Promise<boolean> {
+  const clash = await db.provisionedProduct.findFirst({ where: { name: { equals: name, mode: "insensitive" }, ...HOLDS_NAME }, select: { id: true } });
   return !clash;
 }
 
