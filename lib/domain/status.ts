@@ -82,7 +82,7 @@ const BADGES: Record<ProductStatus | RecordStatus, StatusBadge> = {
     tone: "warning",
     description: "The last change did not complete and was undone; it still runs as before. You can try the change again.",
   },
-  ERROR: { label: "Failed", tone: "danger", description: "Something went wrong. See the history for the reason; you can update or terminate it." },
+  ERROR: { label: "Failed", tone: "danger", description: "Something went wrong; the reason is shown with it and in its history." },
   TERMINATED: { label: "Terminated", tone: "neutral", description: "It has been removed. It is kept here for your records." },
   CREATED: { label: "Queued", tone: "progress", description: "AWS has accepted the request and will start soon." },
   IN_PROGRESS: { label: "Working…", tone: "progress", description: "AWS is carrying out the request." },
