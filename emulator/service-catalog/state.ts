@@ -775,22 +775,16 @@ export class ServiceCatalogBackend {
     this.assertNameFree(name);
 
     const pp = this.newProvisionedProduct(caller, { name, token, product, artifact, path, tags, parameters });
-    const work: RecordWork = {
-      parameters,
-      artifactId: artifact.id,
-      pathId: path.launchPathId,
-      tags,
-      principal: principalOf(caller),
-      ...this.injected(product, "PROVISION"),
-    };
+    const work = this.recordWork(caller, product, "PROVISION", { parameters, artifactId: artifact.id, pathId: path.launchPathId, tags });
     const record = this.newRecord("PROVISION_PRODUCT", pp, caller, work, this.options.timings.provisionMs);
     this.remember("ProvisionProduct", token, record.id);
     return { RecordDetail: this.recordDetail(record) };
   }
 
-  private injected(product: CatalogProduct, operation: FailureOperation): { failMessage?: string } {
+  /** What a record will do, as whom, and the failure injected for it (if one is queued). */
+  private recordWork(caller: Principal, product: CatalogProduct, operation: FailureOperation, work: Omit<RecordWork, "principal" | "failMessage">): RecordWork {
     const message = this.options.takeInjectedFailure({ id: product.id, name: product.name }, operation);
-    return message === undefined ? {} : { failMessage: message };
+    return { ...work, principal: principalOf(caller), ...(message === undefined ? {} : { failMessage: message }) };
   }
 
   private assertNameFree(name: string): void {
@@ -989,14 +983,7 @@ export class ServiceCatalogBackend {
     this.assertChangeable(pp);
     this.assertUpdatable(pp);
     const { product, artifact, path, tags, parameters } = this.updateTarget(caller, pp, input);
-    const work: RecordWork = {
-      parameters,
-      artifactId: artifact.id,
-      pathId: path.launchPathId,
-      tags,
-      principal: principalOf(caller),
-      ...this.injected(product, "UPDATE"),
-    };
+    const work = this.recordWork(caller, product, "UPDATE", { parameters, artifactId: artifact.id, pathId: path.launchPathId, tags });
     const record = this.newRecord("UPDATE_PROVISIONED_PRODUCT", pp, caller, work, this.options.timings.updateMs);
     this.remember("UpdateProvisionedProduct", token, record.id);
     return { RecordDetail: this.recordDetail(record) };
@@ -1035,16 +1022,14 @@ export class ServiceCatalogBackend {
     const pp = this.provisionedProductFor(caller, { id: input.ProvisionedProductId, name: input.ProvisionedProductName });
     this.assertChangeable(pp);
     const product = this.productById(pp.productId)!;
-    const work: RecordWork = {
+    const work = this.recordWork(caller, product, "TERMINATE", {
       parameters: pp.parameters,
       artifactId: pp.artifactId,
       pathId: pp.pathId,
       tags: pp.tags,
-      principal: principalOf(caller),
       retainPhysicalResources: input.RetainPhysicalResources === true,
       ignoreErrors: input.IgnoreErrors === true,
-      ...this.injected(product, "TERMINATE"),
-    };
+    });
     // A product whose plan was never executed has nothing to delete.
     const record = this.newRecord("TERMINATE_PROVISIONED_PRODUCT", pp, caller, work, this.data.stacks[pp.stackId] ? this.options.timings.terminateMs : 0);
     this.remember("TerminateProvisionedProduct", token, record.id);
@@ -1254,15 +1239,13 @@ export class ServiceCatalogBackend {
     if (!pp) throw new ResourceNotFoundException(`Provisioned product not found: ${plan.provisionedProductId}`);
     this.assertChangeable(pp);
     const product = this.productById(plan.productId)!;
-    const work: RecordWork = {
+    const work = this.recordWork(caller, product, plan.createsProduct ? "PROVISION" : "UPDATE", {
       parameters: plan.resolvedParameters,
       artifactId: plan.artifactId,
       pathId: plan.pathId,
       tags: plan.tags,
-      principal: principalOf(caller),
       planId: plan.id,
-      ...this.injected(product, plan.createsProduct ? "PROVISION" : "UPDATE"),
-    };
+    });
     const type: RecordType = plan.createsProduct ? "PROVISION_PRODUCT" : "UPDATE_PROVISIONED_PRODUCT";
     const record = this.newRecord(type, pp, caller, work, plan.createsProduct ? this.options.timings.provisionMs : this.options.timings.updateMs);
     plan.status = "EXECUTE_IN_PROGRESS";
