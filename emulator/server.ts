@@ -292,7 +292,7 @@ class Emulator {
       account: ACCOUNT_ID,
       region: DEFAULT_REGION,
       catalog: {
-        portfolios: catalog.portfolios.map(({ id, launchPathId, displayName, principals, productIds, tagOptions }) => ({ id, launchPathId, displayName, principals, productIds, tagOptions })),
+        portfolios: catalog.portfolios.map(({ id, launchPathId, displayName, principals, productIds, tagOptions, constraints }) => ({ id, launchPathId, displayName, principals, productIds, tagOptions, constraints })),
         products: catalog.products.map((p) => ({ id: p.id, viewId: p.viewId, name: p.name, tagOptions: p.tagOptions, artifacts: p.artifacts.map((a) => ({ id: a.id, name: a.name, deprecated: a.deprecated, active: a.active, template: a.templateFile })) })),
       },
       sessions: this.sts.describeSessions(),

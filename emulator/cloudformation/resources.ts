@@ -74,8 +74,6 @@ export type ProvisioningContext = {
   stackName: string;
   /** Stack-level tags CloudFormation propagates to every resource (Service Catalog's and the user's). */
   stackTags: Tag[];
-  /** The principal that provisioned or last updated the product (for Custom::ProvisioningPrincipal). */
-  provisioningPrincipalArn: string;
   now: Date;
 };
 
@@ -346,14 +344,6 @@ const instanceProfile = otherProvider(
   (ctx, id) => ({ Arn: `arn:aws:iam::${ctx.account}:instance-profile/${id}` }),
 );
 
-/** The account's principal-lookup function: resolves who provisioned the product. */
-const provisioningPrincipal: ResourceProvider = {
-  replaceOn: ["ServiceToken"],
-  create: (ctx) => ({ physicalId: `${ctx.stackName}-principal`, attributes: { Arn: ctx.provisioningPrincipalArn } }),
-  update: (ctx, _logicalId, physicalId) => ({ physicalId, attributes: { Arn: ctx.provisioningPrincipalArn } }),
-  delete: () => undefined,
-};
-
 /** The account's object-writer function (Synapse's owner.txt). */
 const s3Object: ResourceProvider = {
   replaceOn: ["ServiceToken", "Bucket", "Key"],
@@ -383,7 +373,6 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::EC2::Instance": ec2Instance,
   "AWS::IAM::Role": iamRole,
   "AWS::IAM::InstanceProfile": instanceProfile,
-  "Custom::ProvisioningPrincipal": provisioningPrincipal,
   "Custom::S3Object": s3Object,
 };
 

@@ -10,6 +10,14 @@ import { parseTemplate, type Template } from "../cloudformation/template";
  */
 const tagOptions = z.record(z.string(), z.array(z.string()).min(1)).default({});
 
+/** A constraint on a product in a portfolio, as CreateConstraint makes it (only RESOURCE_UPDATE so far). */
+const constraint = z.object({
+  type: z.literal("RESOURCE_UPDATE"),
+  product: z.string(),
+  description: z.string().default(""),
+  tagUpdateOnProvisionedProduct: z.enum(["ALLOWED", "NOT_ALLOWED"]),
+});
+
 const catalogFile = z.object({
   exports: z.record(z.string(), z.string()).default({}),
   portfolios: z.array(
@@ -23,6 +31,7 @@ const catalogFile = z.object({
       launchConstraint: z.object({ roleArn: z.string(), description: z.string() }).optional(),
       tagOptions,
       products: z.array(z.string()),
+      constraints: z.array(constraint).default([]),
     }),
   ),
   products: z.array(
@@ -82,6 +91,16 @@ export type CatalogProduct = {
   artifacts: CatalogArtifact[];
 };
 
+export type TagUpdatePolicy = "ALLOWED" | "NOT_ALLOWED";
+
+export type ResourceUpdateConstraint = {
+  id: string;
+  type: "RESOURCE_UPDATE";
+  productId: string;
+  description: string;
+  tagUpdateOnProvisionedProduct: TagUpdatePolicy;
+};
+
 export type CatalogPortfolio = {
   id: string;
   launchPathId: string;
@@ -94,6 +113,7 @@ export type CatalogPortfolio = {
   launchConstraint?: { roleArn: string; description: string };
   tagOptions: Record<string, string[]>;
   productIds: string[];
+  constraints: ResourceUpdateConstraint[];
 };
 
 export type Catalog = { portfolios: CatalogPortfolio[]; products: CatalogProduct[]; exports: Record<string, string> };
@@ -101,7 +121,6 @@ export type Catalog = { portfolios: CatalogPortfolio[]; products: CatalogProduct
 /** Account-level stacks the templates import from (their custom resource functions). */
 function defaultExports(account: string, region: string): Record<string, string> {
   return {
-    "quartermaster-sc-principal-lookup-FunctionArn": `arn:aws:lambda:${region}:${account}:function:quartermaster-sc-principal-lookup`,
     "quartermaster-s3-object-FunctionArn": `arn:aws:lambda:${region}:${account}:function:quartermaster-s3-object`,
   };
 }
@@ -152,6 +171,20 @@ export function loadCatalog(catalogDir: string, account: string, region: string)
       const product = byKey.get(key);
       if (!product) throw new Error(`${file}: portfolio ${f.key} lists unknown product ${key}`);
       return product.id;
+    }),
+    constraints: f.constraints.map((c, i) => {
+      // AWS attaches a constraint to a product in a portfolio, and allows one of each type there.
+      if (!f.products.includes(c.product)) throw new Error(`${file}: portfolio ${f.key} has a ${c.type} constraint for ${c.product}, which it does not list`);
+      if (f.constraints.findIndex((o) => o.type === c.type && o.product === c.product) !== i) {
+        throw new Error(`${file}: portfolio ${f.key} has more than one ${c.type} constraint for ${c.product}`);
+      }
+      return {
+        id: stableId("cons-", `constraint/${f.key}/${c.product}/${c.type}`),
+        type: c.type,
+        productId: byKey.get(c.product)!.id,
+        description: c.description,
+        tagUpdateOnProvisionedProduct: c.tagUpdateOnProvisionedProduct,
+      };
     }),
   }));
   return { portfolios, products, exports: { ...defaultExports(account, region), ...spec.exports } };

@@ -30,6 +30,12 @@ export const PERMISSIONS = {
   DescribeProvisionedProductPlan: EVERYONE,
   ExecuteProvisionedProductPlan: EVERYONE,
   DeleteProvisionedProductPlan: EVERYONE,
+  // Catalog administration reads (AWSServiceCatalogAdminReadOnlyAccess); the end-user policy has none of them.
+  SearchProductsAsAdmin: [ADMIN],
+  DescribeProductAsAdmin: [ADMIN],
+  ListPortfolios: [ADMIN],
+  ListPortfoliosForProduct: [ADMIN],
+  ListConstraintsForPortfolio: [ADMIN],
 } satisfies Record<string, RoleName[]>;
 
 export type ScOperation = keyof typeof PERMISSIONS;

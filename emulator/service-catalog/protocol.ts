@@ -1,4 +1,5 @@
 import type { Principal } from "../core/identity";
+import { AdminCatalogReads } from "./admin";
 import { UnknownOperationException, AccessDeniedException } from "./errors";
 import { isScOperation, PERMISSIONS, type ScOperation } from "./permissions";
 import type { ServiceCatalogBackend } from "./state";
@@ -37,6 +38,11 @@ const HANDLERS: Record<ScOperation, Handler> = {
   DescribeProvisionedProductPlan: (b, c, i) => b.describeProvisionedProductPlan(c, i),
   ExecuteProvisionedProductPlan: (b, c, i) => b.executeProvisionedProductPlan(c, i),
   DeleteProvisionedProductPlan: (b, c, i) => b.deleteProvisionedProductPlan(c, i),
+  SearchProductsAsAdmin: (b, _c, i) => new AdminCatalogReads(b.data).searchProductsAsAdmin(i),
+  DescribeProductAsAdmin: (b, _c, i) => new AdminCatalogReads(b.data).describeProductAsAdmin(i),
+  ListPortfolios: (b, _c, i) => new AdminCatalogReads(b.data).listPortfolios(i),
+  ListPortfoliosForProduct: (b, _c, i) => new AdminCatalogReads(b.data).listPortfoliosForProduct(i),
+  ListConstraintsForPortfolio: (b, _c, i) => new AdminCatalogReads(b.data).listConstraintsForPortfolio(i),
 };
 
 /** The operation named by `X-Amz-Target: AWS242ServiceCatalogService.<Operation>`. */

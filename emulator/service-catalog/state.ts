@@ -8,15 +8,11 @@ import { emptyWorld, type Tag, type World } from "../cloudformation/resources";
 import { deleteStack, deployStack, planStackChanges, type ResourceChange, type Stack, type StackEnvironment } from "../cloudformation/stack";
 import type { Template } from "../cloudformation/template";
 import type { Catalog, CatalogArtifact, CatalogPortfolio, CatalogProduct } from "./catalog";
-import {
-  AccessDeniedException,
-  DuplicateResourceException,
-  InvalidParametersException,
-  InvalidStateException,
-  ResourceInUseException,
-  ResourceNotFoundException,
-} from "./errors";
+import { constraintSummaries, tagUpdatePolicy } from "./constraints";
+import { AccessDeniedException, DuplicateResourceException, InvalidParametersException, InvalidStateException, ResourceNotFoundException } from "./errors";
+import { page } from "./paging";
 import { ACCESS_LEVELS } from "./permissions";
+import { artifactSummary, catalogArn, productViewSummary, searchProductViews } from "./views";
 
 /**
  * The rules of Service Catalog, without HTTP (moto's models.py): catalog browsing, provisioned
@@ -59,6 +55,8 @@ export type ProvisionedProduct = {
   provisioningPrincipal: ProvisioningPrincipal;
 };
 
+export type PropertyKey = "OWNER" | "LAUNCH_ROLE";
+
 type RecordWork = {
   parameters: Record<string, string>;
   artifactId: string;
@@ -69,6 +67,10 @@ type RecordWork = {
   retainPhysicalResources?: boolean;
   ignoreErrors?: boolean;
   planId?: string;
+  /** UPDATE_PROVISIONED_PRODUCT_PROPERTIES: what to set, and the status to return to. */
+  properties?: Partial<Record<PropertyKey, string>>;
+  statusBefore?: ProvisionedProductStatus;
+  statusMessageBefore?: string;
 };
 
 export type RecordEntry = {
@@ -84,9 +86,13 @@ export type RecordEntry = {
   productId: string;
   artifactId: string;
   pathId: string;
-  /** Who made the request (ListRecordHistory's User level). */
+  /** Who made the request. */
   callerArn: string;
-  /** The provisioned product's owner; follows owner transfers so the old owner loses access. */
+  /**
+   * The provisioned product's owner when the record was made. It does not follow a transfer: the
+   * previous owner keeps these records in ListRecordHistory, while DescribeRecord asks the
+   * product's current owner (AWS's UpdateProvisionedProductProperties documentation).
+   */
   ownerArn: string;
   launchRoleArn?: string;
   errors: Array<{ Code: string; Description: string }>;
@@ -156,7 +162,10 @@ const NAME = fullMatch(NAME_PATTERN);
 const TOKEN = fullMatch("[a-zA-Z0-9][a-zA-Z0-9_-]*");
 const TAG_TEXT = fullMatch("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
 const TAG_PATTERN_TEXT = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
-const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::(\d{12}):(user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+|assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+/** OWNER: "user ARNs, IAM role ARNs, and STS assumed-role ARNs" (the account is checked separately). */
+const PRINCIPAL_ARN = /^arn:aws:(?:iam::(\d{12}):(?:user|role)\/[\w+=,.@/-]+|sts::(\d{12}):assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+/** How long an UPDATE_PROVISIONED_PRODUCT_PROPERTIES record stays in progress, at most. */
+const PROPERTIES_UPDATE_MS = 1000;
 const SEARCH_KEYS = [
   "arn",
   "createdTime",
@@ -190,14 +199,6 @@ function principalOf(caller: Principal): ProvisioningPrincipal {
   return caller.kind === "assumed-role"
     ? { arn: caller.arn, ...(caller.sourceIdentity ? { sourceIdentity: caller.sourceIdentity } : {}), sessionTags: caller.sessionTags }
     : { arn: caller.arn, sessionTags: [] };
-}
-
-function page<T>(items: T[], pageSize: number | undefined, pageToken: string | undefined, max: number): { items: T[]; next?: string } {
-  const size = pageSize && pageSize > 0 ? Math.min(pageSize, max) : max;
-  const start = pageToken ? Number.parseInt(pageToken, 10) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new InvalidParametersException("The page token is not valid.");
-  const slice = items.slice(start, start + size);
-  return { items: slice, ...(start + size < items.length ? { next: String(start + size) } : {}) };
 }
 
 function date(ms: number): Date {
@@ -254,13 +255,12 @@ export class ServiceCatalogBackend {
     return times.length ? Math.min(...times) : undefined;
   }
 
-  private stackEnvironment(pp: ProvisionedProduct, principal: ProvisioningPrincipal, at: number): StackEnvironment {
+  private stackEnvironment(pp: ProvisionedProduct, at: number): StackEnvironment {
     return {
       region: this.data.region,
       account: this.data.account,
       stackId: pp.stackId,
       stackName: pp.stackName,
-      provisioningPrincipalArn: principal.arn,
       now: date(at),
       exports: this.data.catalog.exports,
     };
@@ -270,7 +270,7 @@ export class ServiceCatalogBackend {
   private stackTags(pp: ProvisionedProduct, work: RecordWork): Tag[] {
     const product = this.productById(pp.productId)!;
     const portfolio = this.data.catalog.portfolios.find((p) => p.launchPathId === work.pathId);
-    const arn = (type: string, id: string) => `arn:aws:catalog:${this.data.region}:${this.data.account}:${type}/${id}`;
+    const arn = (type: "product" | "portfolio", id: string) => catalogArn(this.data.region, this.data.account, type, id);
     return [
       ...work.tags,
       ...(portfolio ? [{ Key: "aws:servicecatalog:portfolioArn", Value: arn("portfolio", portfolio.id) }] : []),
@@ -296,10 +296,11 @@ export class ServiceCatalogBackend {
     }
     const artifact = this.artifactById(pp.productId, record.work.artifactId);
     if (record.type === "TERMINATE_PROVISIONED_PRODUCT") return this.completeTerminate(record, pp, at);
+    if (record.type === "UPDATE_PROVISIONED_PRODUCT_PROPERTIES") return this.completeProperties(record, pp, at);
 
     const isCreate = record.type === "PROVISION_PRODUCT";
     const existing = isCreate ? undefined : this.data.stacks[pp.stackId];
-    const env = this.stackEnvironment(pp, record.work.principal, at);
+    const env = this.stackEnvironment(pp, at);
     const result =
       record.work.failMessage !== undefined
         ? ({ ok: false, failure: { message: record.work.failMessage } } as const)
@@ -338,7 +339,7 @@ export class ServiceCatalogBackend {
     const stack = this.data.stacks[pp.stackId];
     let failure: string | undefined = record.work.failMessage;
     if (failure === undefined && stack) {
-      const result = deleteStack(this.data.resources, stack, this.stackEnvironment(pp, record.work.principal, at), record.work.retainPhysicalResources === true);
+      const result = deleteStack(this.data.resources, stack, this.stackEnvironment(pp, at), record.work.retainPhysicalResources === true);
       if (result.ok) this.data.resources = result.world;
       else failure = result.failure.message;
     }
@@ -354,6 +355,22 @@ export class ServiceCatalogBackend {
     delete this.data.stacks[pp.stackId];
     delete this.data.provisionedProducts[pp.id];
     for (const plan of Object.values(this.data.plans)) if (plan.provisionedProductId === pp.id) delete this.data.plans[plan.id];
+  }
+
+  /** The new owner takes over when the properties record completes; the product returns to its status. */
+  private completeProperties(record: RecordEntry, pp: ProvisionedProduct, at: number): void {
+    const { OWNER: owner, LAUNCH_ROLE: launchRole } = record.work.properties ?? {};
+    if (owner !== undefined) {
+      pp.userArn = owner;
+      pp.userArnSession = owner;
+      // Plans follow the product; its records keep the owner they were made under.
+      for (const plan of Object.values(this.data.plans)) if (plan.provisionedProductId === pp.id) plan.ownerArn = owner;
+    }
+    if (launchRole !== undefined) pp.launchRoleArn = launchRole;
+    pp.status = record.work.statusBefore ?? "AVAILABLE";
+    if (record.work.statusMessageBefore !== undefined) pp.statusMessage = record.work.statusMessageBefore;
+    record.status = "SUCCEEDED";
+    record.updatedTime = at;
   }
 
   private outputsOf(pp: ProvisionedProduct, stack: Stack) {
@@ -391,69 +408,20 @@ export class ServiceCatalogBackend {
     return product;
   }
 
-  private productViewSummary(product: CatalogProduct) {
-    return {
-      Id: product.viewId,
-      ProductId: product.id,
-      Name: product.name,
-      Owner: product.owner,
-      ShortDescription: product.shortDescription,
-      Type: "CLOUD_FORMATION_TEMPLATE",
-      Distributor: product.distributor,
-      HasDefaultPath: false,
-      SupportEmail: product.supportEmail,
-      SupportDescription: product.supportDescription,
-      SupportUrl: product.supportUrl,
-    };
-  }
-
-  private artifactSummary(artifact: CatalogArtifact) {
-    return {
-      Id: artifact.id,
-      Name: artifact.name,
-      Description: artifact.description,
-      CreatedTime: new Date(artifact.createdTime),
-      Guidance: artifact.deprecated ? "DEPRECATED" : "DEFAULT",
-    };
-  }
-
   private launchPathsOf(caller: Principal, product: CatalogProduct): CatalogPortfolio[] {
     return this.portfoliosFor(caller).filter((p) => p.productIds.includes(product.id));
   }
 
   searchProducts(caller: Principal, input: { Filters?: Record<string, string[]>; SortBy?: string; SortOrder?: string; PageSize?: number; PageToken?: string }) {
-    let products = this.visibleProducts(caller);
-    for (const [key, values] of Object.entries(input.Filters ?? {})) {
-      const wanted = values.map((v) => v.toLowerCase());
-      if (wanted.length === 0) continue;
-      products = products.filter((p) => {
-        const fields =
-          key === "FullTextSearch"
-            ? [p.name, p.owner, p.shortDescription, p.distributor]
-            : key === "Owner"
-              ? [p.owner]
-              : key === "ProductType"
-                ? ["CLOUD_FORMATION_TEMPLATE"]
-                : key === "SourceProductId"
-                  ? [p.id]
-                  : null;
-        if (fields === null) throw new InvalidParametersException(`Invalid filter key: ${key}`);
-        return wanted.some((w) => fields.some((f) => (key === "FullTextSearch" ? f.toLowerCase().includes(w) : f.toLowerCase() === w)));
-      });
-    }
-    const sortBy = input.SortBy ?? "Title";
-    const key = (p: CatalogProduct): string | number => (sortBy === "VersionCount" ? p.artifacts.length : sortBy === "CreationDate" ? Date.parse(p.createdTime) : p.name.toLowerCase());
-    products = [...products].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    if (input.SortOrder === "DESCENDING") products.reverse();
-    const { items, next } = page(products, input.PageSize, input.PageToken, 100);
-    return { ProductViewSummaries: items.map((p) => this.productViewSummary(p)), ProductViewAggregations: {}, NextPageToken: next };
+    const { items, next } = page(searchProductViews(this.visibleProducts(caller), input), input.PageSize, input.PageToken, 100);
+    return { ProductViewSummaries: items.map((p) => productViewSummary(p)), ProductViewAggregations: {}, NextPageToken: next };
   }
 
   describeProduct(caller: Principal, input: { Id?: string; Name?: string }) {
     const product = this.productFor(caller, { id: input.Id, name: input.Name });
     return {
-      ProductViewSummary: this.productViewSummary(product),
-      ProvisioningArtifacts: product.artifacts.filter((a) => a.active).map((a) => this.artifactSummary(a)),
+      ProductViewSummary: productViewSummary(product),
+      ProvisioningArtifacts: product.artifacts.filter((a) => a.active).map((a) => artifactSummary(a)),
       Budgets: [],
       LaunchPaths: this.launchPathsOf(caller, product).map((p) => ({ Id: p.launchPathId, Name: p.displayName })),
     };
@@ -462,7 +430,7 @@ export class ServiceCatalogBackend {
   describeProductView(caller: Principal, input: { Id?: string }) {
     const product = this.visibleProducts(caller).find((p) => p.viewId === input.Id);
     if (!product) throw new ResourceNotFoundException(`Product view not found: ${input.Id}`);
-    return { ProductViewSummary: this.productViewSummary(product), ProvisioningArtifacts: product.artifacts.filter((a) => a.active).map((a) => this.artifactSummary(a)) };
+    return { ProductViewSummary: productViewSummary(product), ProvisioningArtifacts: product.artifacts.filter((a) => a.active).map((a) => artifactSummary(a)) };
   }
 
   listLaunchPaths(caller: Principal, input: { ProductId?: string; PageSize?: number; PageToken?: string }) {
@@ -472,7 +440,7 @@ export class ServiceCatalogBackend {
       LaunchPathSummaries: items.map((p) => ({
         Id: p.launchPathId,
         Name: p.displayName,
-        ConstraintSummaries: p.launchConstraint ? [{ Type: "LAUNCH", Description: p.launchConstraint.description }] : [],
+        ConstraintSummaries: constraintSummaries(p, product.id),
         Tags: [],
       })),
       NextPageToken: next,
@@ -506,12 +474,13 @@ export class ServiceCatalogBackend {
     return merged;
   }
 
+  /** AWS's entries in AWS's order (rules, version, launchAsRole, tagUpdateOnProvisionedProduct), then the how-to text. */
   private usageInstructions(product: CatalogProduct, template: Template, path: CatalogPortfolio) {
     return [
       { Type: "rules", Value: "{}" },
       { Type: "version", Value: template.AWSTemplateFormatVersion ?? "2010-09-09" },
-      { Type: "tagUpdatesOnProvisionedProduct", Value: "ALLOWED" },
       ...(path.launchConstraint ? [{ Type: "launchAsRole", Value: path.launchConstraint.roleArn }] : []),
+      { Type: "tagUpdateOnProvisionedProduct", Value: tagUpdatePolicy(path, product.id) },
       ...(product.usageInstructions ? [{ Type: "instructions", Value: product.usageInstructions }] : []),
     ];
   }
@@ -523,7 +492,7 @@ export class ServiceCatalogBackend {
     const outputs = Object.entries(artifact.template.Outputs ?? {}).map(([key, o]) => ({ Key: key, Description: o.Description }));
     return {
       ProvisioningArtifactParameters: describeTemplateParameters(artifact.template),
-      ConstraintSummaries: path.launchConstraint ? [{ Type: "LAUNCH", Description: path.launchConstraint.description }] : [],
+      ConstraintSummaries: constraintSummaries(path, product.id),
       UsageInstructions: this.usageInstructions(product, artifact.template, path),
       TagOptions: Object.entries(this.tagOptionsFor(product, path)).map(([Key, Values]) => ({ Key, Values })),
       ProvisioningArtifactPreferences: {},
@@ -548,7 +517,7 @@ export class ServiceCatalogBackend {
   }
 
   private artifactDetail(artifact: CatalogArtifact) {
-    return { ...this.artifactSummary(artifact), Type: "CLOUD_FORMATION_TEMPLATE", Active: artifact.active };
+    return { ...artifactSummary(artifact), Type: "CLOUD_FORMATION_TEMPLATE", Active: artifact.active };
   }
 
   listProvisioningArtifacts(caller: Principal, input: { ProductId?: string }) {
@@ -579,8 +548,8 @@ export class ServiceCatalogBackend {
     return token!;
   }
 
-  /** The user's tags: AWS's limits and character rules, no `aws:` keys, and the launch's TagOptions. */
-  private validateTags(tags: Tag[] | undefined, tagOptions: Record<string, string[]>): Tag[] {
+  /** The model's rules for a Tags member (at most 50, lengths, characters): checked on every request. */
+  private checkTagShapes(tags: Tag[] | undefined): void {
     const given = tags ?? [];
     const checks = new ConstraintCollector();
     if (given.length > 50) checks.add(given.map((t) => `${t.Key}=${t.Value}`), "tags", "have length less than or equal to 50");
@@ -592,6 +561,12 @@ export class ServiceCatalogBackend {
       checks.string(tag.Value, `${path}.value`, { min: 1, max: 256, pattern: TAG_TEXT, patternText: TAG_PATTERN_TEXT });
     });
     if (checks.message) throw new InvalidParametersException(checks.message);
+  }
+
+  /** The user's tags: AWS's limits and character rules, no `aws:` keys, and the launch's TagOptions. */
+  private validateTags(tags: Tag[] | undefined, tagOptions: Record<string, string[]>): Tag[] {
+    this.checkTagShapes(tags);
+    const given = tags ?? [];
     const seen = new Set<string>();
     for (const tag of given) {
       if (tag.Key.toLowerCase().startsWith("aws:")) throw new InvalidParametersException(`Tag key '${tag.Key}' is not valid: keys starting with 'aws:' are reserved for AWS use.`);
@@ -633,10 +608,18 @@ export class ServiceCatalogBackend {
 
   // ---------------------------------------------------------------- ownership
 
-  private accessLevel(caller: Principal, filter: AccessLevel | undefined, action: string): "User" | "Role" | "Account" {
-    const key = filter?.Key ?? "User";
+  /**
+   * The AccessLevelFilter of a listing. Its default is the operation's: User for ListRecordHistory
+   * and ScanProvisionedProducts, Account for SearchProvisionedProducts. Value: "The only
+   * supported value is self".
+   */
+  private accessLevel(caller: Principal, filter: AccessLevel | undefined, action: string, defaultKey: "User" | "Account" = "User"): "User" | "Role" | "Account" {
+    const key = filter?.Key ?? defaultKey;
     if (key !== "User" && key !== "Role" && key !== "Account") {
       throw new InvalidParametersException(`1 validation error detected: Value '${key}' at 'accessLevelFilter.key' failed to satisfy constraint: Member must satisfy enum value set: [Account, Role, User]`);
+    }
+    if (filter?.Value !== undefined && filter.Value.toLowerCase() !== "self") {
+      throw new InvalidParametersException(`Invalid AccessLevelFilter value '${filter.Value}': the only supported value is self.`);
     }
     const role = roleOf(caller);
     if (!role || !ACCESS_LEVELS[role].includes(key)) {
@@ -667,10 +650,24 @@ export class ServiceCatalogBackend {
     return pp;
   }
 
-  private assertChangeable(pp: ProvisionedProduct): void {
+  /**
+   * Another operation is in progress. Each operation refuses with an error its model lists:
+   * InvalidParametersException (UpdateProvisionedProduct, TerminateProvisionedProduct) or
+   * InvalidStateException (plans, UpdateProvisionedProductProperties).
+   */
+  private assertChangeable(pp: ProvisionedProduct, refuse: new (message: string) => Error): void {
     if (pp.status === "UNDER_CHANGE") {
-      throw new ResourceInUseException(`The provisioned product ${pp.name} (${pp.id}) is UNDER_CHANGE: another operation is in progress. Wait until it completes.`);
+      throw new refuse(`The provisioned product ${pp.name} (${pp.id}) is UNDER_CHANGE: another operation is in progress. Wait until it completes.`);
     }
+  }
+
+  /** Who owns a record's provisioned product now (for a terminated one: its last owner). */
+  private currentOwnerOf(record: RecordEntry): string {
+    const pp = this.data.provisionedProducts[record.provisionedProductId];
+    if (pp) return pp.userArn;
+    let latest = record;
+    for (const r of Object.values(this.data.records)) if (r.provisionedProductId === record.provisionedProductId && r.createdTime >= latest.createdTime) latest = r;
+    return latest.ownerArn;
   }
 
   // ---------------------------------------------------------------- records
@@ -736,7 +733,7 @@ export class ServiceCatalogBackend {
 
   private replay(caller: Principal, recordId: string) {
     const record = this.data.records[recordId]!;
-    if (record.callerArn !== caller.arn && !this.canActOn(caller, record.ownerArn)) {
+    if (record.callerArn !== caller.arn && !this.canActOn(caller, this.currentOwnerOf(record))) {
       throw new InvalidParametersException("The idempotency token was already used by another request.");
     }
     return { RecordDetail: this.recordDetail(record) };
@@ -823,17 +820,23 @@ export class ServiceCatalogBackend {
     return pp;
   }
 
-  describeRecord(caller: Principal, input: { Id?: string }) {
+  /** The product's current owner may describe all its records; a previous owner none of them. */
+  describeRecord(caller: Principal, input: { Id?: string; PageSize?: number; PageToken?: string }) {
     const record = input.Id ? this.data.records[input.Id] : undefined;
-    if (!record || !this.canActOn(caller, record.ownerArn)) {
+    if (!record || !this.canActOn(caller, this.currentOwnerOf(record))) {
       throw new ResourceNotFoundException(`Record not found: ${input.Id}`);
     }
-    return { RecordDetail: this.recordDetail(record), RecordOutputs: record.status === "SUCCEEDED" ? record.outputs : [] };
+    const { items, next } = page(record.status === "SUCCEEDED" ? record.outputs : [], input.PageSize, input.PageToken, 20);
+    return { RecordDetail: this.recordDetail(record), RecordOutputs: items, NextPageToken: next };
   }
 
+  /**
+   * A record is listed to whoever owned the product when it was made (a previous owner keeps the
+   * history of their time) and to the product's current owner (all of it).
+   */
   listRecordHistory(caller: Principal, input: { AccessLevelFilter?: AccessLevel; SearchFilter?: { Key?: string; Value?: string }; PageSize?: number; PageToken?: string }) {
     const level = this.accessLevel(caller, input.AccessLevelFilter, "ListRecordHistory");
-    let records = Object.values(this.data.records).filter((r) => this.visibleAt(caller, level, r.ownerArn));
+    let records = Object.values(this.data.records).filter((r) => this.visibleAt(caller, level, r.ownerArn) || this.visibleAt(caller, level, this.currentOwnerOf(r)));
     const filter = input.SearchFilter;
     if (filter?.Key) {
       if (filter.Key !== "product" && filter.Key !== "provisionedproduct") throw new InvalidParametersException(`Invalid search filter key: ${filter.Key}`);
@@ -914,24 +917,31 @@ export class ServiceCatalogBackend {
   }
 
   searchProvisionedProducts(caller: Principal, input: { AccessLevelFilter?: AccessLevel; Filters?: Record<string, string[]>; SortBy?: string; SortOrder?: string; PageSize?: number; PageToken?: string }) {
-    const level = this.accessLevel(caller, input.AccessLevelFilter, "SearchProvisionedProducts");
+    // "The default is Account": an end user must ask for User explicitly.
+    const level = this.accessLevel(caller, input.AccessLevelFilter, "SearchProvisionedProducts", "Account");
     let products = Object.values(this.data.provisionedProducts).filter((pp) => this.visibleAt(caller, level, pp.userArn));
     for (const [key, queries] of Object.entries(input.Filters ?? {})) {
-      if (key !== "SearchQuery") throw new InvalidParametersException(`Invalid filter key: ${key}`);
+      if (key !== "SearchQuery") {
+        throw new InvalidParametersException(`1 validation error detected: Value '${key}' at 'filters' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy enum value set: [SearchQuery]]`);
+      }
       for (const query of queries) products = products.filter((pp) => this.matchesQuery(pp, query));
     }
-    const sortBy = input.SortBy ?? "createdTime";
-    const sortKeys: Record<string, (pp: ProvisionedProduct) => string | number> = {
-      arn: (pp) => pp.arn,
-      id: (pp) => pp.id,
-      name: (pp) => pp.name.toLowerCase(),
-      lastRecordId: (pp) => pp.lastRecordId ?? "",
-      createdTime: (pp) => pp.createdTime,
-    };
-    const sortKey = sortKeys[sortBy];
-    if (!sortKey) throw new InvalidParametersException(`Invalid sort field: ${sortBy}. Valid fields: arn, id, name, lastRecordId, createdTime.`);
-    products.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-    if (input.SortOrder === "DESCENDING") products.reverse();
+    if (input.SortOrder !== undefined && input.SortOrder !== "ASCENDING" && input.SortOrder !== "DESCENDING") {
+      throw new InvalidParametersException(`1 validation error detected: Value '${input.SortOrder}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [ASCENDING, DESCENDING]`);
+    }
+    // "If no value is specified, the results are not sorted. The valid values are arn, id, name, and lastRecordId."
+    if (input.SortBy !== undefined) {
+      const sortKeys: Record<string, (pp: ProvisionedProduct) => string> = {
+        arn: (pp) => pp.arn,
+        id: (pp) => pp.id,
+        name: (pp) => pp.name.toLowerCase(),
+        lastRecordId: (pp) => pp.lastRecordId ?? "",
+      };
+      const sortKey = sortKeys[input.SortBy];
+      if (!sortKey) throw new InvalidParametersException(`Invalid sort field: ${input.SortBy}. Valid fields: arn, id, name, lastRecordId.`);
+      products.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+      if (input.SortOrder === "DESCENDING") products.reverse();
+    }
     const { items, next } = page(products, input.PageSize, input.PageToken, 100);
     return { ProvisionedProducts: items.map((pp) => this.attribute(pp)), TotalResultsCount: products.length, NextPageToken: next };
   }
@@ -979,9 +989,10 @@ export class ServiceCatalogBackend {
     const token = this.validateToken(input.UpdateToken, "updateToken");
     const previous = this.idempotent("UpdateProvisionedProduct", token);
     if (previous) return this.replay(caller, previous);
+    if (input.ProvisionedProductId && input.ProvisionedProductName) throw new InvalidParametersException("Specify either ProvisionedProductId or ProvisionedProductName, not both.");
     const pp = this.provisionedProductFor(caller, { id: input.ProvisionedProductId, name: input.ProvisionedProductName });
-    this.assertChangeable(pp);
-    this.assertUpdatable(pp);
+    this.assertChangeable(pp, InvalidParametersException);
+    this.assertUpdatable(pp, InvalidParametersException);
     const { product, artifact, path, tags, parameters } = this.updateTarget(caller, pp, input);
     const work = this.recordWork(caller, product, "UPDATE", { parameters, artifactId: artifact.id, pathId: path.launchPathId, tags });
     const record = this.newRecord("UPDATE_PROVISIONED_PRODUCT", pp, caller, work, this.options.timings.updateMs);
@@ -989,9 +1000,10 @@ export class ServiceCatalogBackend {
     return { RecordDetail: this.recordDetail(record) };
   }
 
-  private assertUpdatable(pp: ProvisionedProduct): void {
+  /** A failed launch, or a plan not executed yet, has no stack to update. */
+  private assertUpdatable(pp: ProvisionedProduct, refuse: new (message: string) => Error): void {
     if (pp.status === "ERROR" || pp.status === "PLAN_IN_PROGRESS" || !this.data.stacks[pp.stackId]) {
-      throw new InvalidStateException(`The provisioned product ${pp.name} (${pp.id}) is in ${pp.status} state and cannot be updated. Terminate it and provision a new one.`);
+      throw new refuse(`The provisioned product ${pp.name} (${pp.id}) is in ${pp.status} state and cannot be updated. Terminate it and provision a new one.`);
     }
   }
 
@@ -1009,7 +1021,11 @@ export class ServiceCatalogBackend {
         : this.artifactFor(product, { id: pp.artifactId });
     if (!artifact.active) throw new InvalidParametersException(`Provisioning artifact ${artifact.id} is not active.`);
     const path = input.PathId || input.PathName ? this.pathFor(caller, product, { id: input.PathId, name: input.PathName }) : this.pathFor(caller, product, { id: pp.pathId });
-    const tags = this.validateTags(input.Tags ?? pp.tags, this.tagOptionsFor(product, path));
+    // Without a RESOURCE_UPDATE constraint allowing it, AWS ignores tag changes on update (the
+    // request's Tags must still be well-formed).
+    const tagsAllowed = tagUpdatePolicy(path, product.id) === "ALLOWED";
+    if (!tagsAllowed) this.checkTagShapes(input.Tags);
+    const tags = tagsAllowed ? this.validateTags(input.Tags ?? pp.tags, this.tagOptionsFor(product, path)) : pp.tags;
     const parameters = this.resolveParameters(artifact.template, input.ProvisioningParameters, pp.parameters);
     return { product, artifact, path, tags, parameters };
   }
@@ -1017,10 +1033,17 @@ export class ServiceCatalogBackend {
   terminateProvisionedProduct(caller: Principal, input: { ProvisionedProductName?: string; ProvisionedProductId?: string; TerminateToken?: string; IgnoreErrors?: boolean; RetainPhysicalResources?: boolean }) {
     const token = this.validateToken(input.TerminateToken, "terminateToken");
     const previous = this.idempotent("TerminateProvisionedProduct", token);
-    if (previous) return this.replay(caller, previous);
+    if (previous) {
+      // "This token is only valid during the termination process. After the provisioned product is
+      // terminated, subsequent requests to terminate the same provisioned product always return
+      // ResourceNotFound." A termination that failed is over too: the request is a new one.
+      const record = this.data.records[previous]!;
+      if (record.status === "CREATED" || record.status === "IN_PROGRESS") return this.replay(caller, previous);
+      if (!this.data.provisionedProducts[record.provisionedProductId]) throw new ResourceNotFoundException(`Provisioned product not found: ${record.provisionedProductId}`);
+    }
     if (input.ProvisionedProductId && input.ProvisionedProductName) throw new InvalidParametersException("Specify either ProvisionedProductId or ProvisionedProductName, not both.");
     const pp = this.provisionedProductFor(caller, { id: input.ProvisionedProductId, name: input.ProvisionedProductName });
-    this.assertChangeable(pp);
+    this.assertChangeable(pp, InvalidParametersException);
     const product = this.productById(pp.productId)!;
     const work = this.recordWork(caller, product, "TERMINATE", {
       parameters: pp.parameters,
@@ -1036,69 +1059,55 @@ export class ServiceCatalogBackend {
     return { RecordDetail: this.recordDetail(record) };
   }
 
+  /**
+   * Admin only (permissions.ts). The record goes CREATED, IN_PROGRESS, SUCCEEDED like any other and
+   * the product is UNDER_CHANGE meanwhile; the new owner or launch role applies when it completes.
+   */
   updateProvisionedProductProperties(caller: Principal, input: { ProvisionedProductId?: string; ProvisionedProductProperties?: Record<string, string>; IdempotencyToken?: string }) {
     const token = this.validateToken(input.IdempotencyToken, "idempotencyToken");
     const previous = this.idempotent("UpdateProvisionedProductProperties", token);
     if (previous) {
       const record = this.data.records[previous]!;
-      return { ProvisionedProductId: record.provisionedProductId, ProvisionedProductProperties: input.ProvisionedProductProperties, RecordId: record.id, Status: record.status };
+      return { ProvisionedProductId: record.provisionedProductId, ProvisionedProductProperties: record.work.properties, RecordId: record.id, Status: record.status };
     }
-    const properties = input.ProvisionedProductProperties ?? {};
-    const keys = Object.keys(properties);
-    if (keys.length === 0) throw new InvalidParametersException("ProvisionedProductProperties must contain at least one property.");
-    for (const key of keys) {
+    const checks = new ConstraintCollector();
+    if (input.ProvisionedProductId === undefined) checks.add("null", "provisionedProductId", "not be null");
+    if (input.ProvisionedProductProperties === undefined) checks.add("null", "provisionedProductProperties", "not be null");
+    else if (Object.keys(input.ProvisionedProductProperties).length === 0) checks.add("{}", "provisionedProductProperties", "have length greater than or equal to 1");
+    if (checks.message) throw new InvalidParametersException(checks.message);
+    const properties = input.ProvisionedProductProperties!;
+    for (const key of Object.keys(properties)) {
       if (key !== "OWNER" && key !== "LAUNCH_ROLE") {
         throw new InvalidParametersException(`1 validation error detected: Value '${key}' at 'provisionedProductProperties' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy enum value set: [OWNER, LAUNCH_ROLE]]`);
       }
     }
     const pp = this.provisionedProductFor(caller, { id: input.ProvisionedProductId });
-    if (pp.status === "UNDER_CHANGE" || pp.status === "PLAN_IN_PROGRESS") {
-      throw new InvalidStateException(`The provisioned product ${pp.name} (${pp.id}) is ${pp.status}; its properties cannot be changed now.`);
-    }
+    this.assertChangeable(pp, InvalidStateException);
+    if (pp.status === "PLAN_IN_PROGRESS") throw new InvalidStateException(`The provisioned product ${pp.name} (${pp.id}) is PLAN_IN_PROGRESS; its properties cannot be changed now.`);
     const owner = properties.OWNER;
     if (owner !== undefined) {
       const match = PRINCIPAL_ARN.exec(owner);
       if (!match) throw new InvalidParametersException(`OWNER must be the ARN of an IAM user, role or assumed-role session, not '${owner}'.`);
-      if (match[2] !== this.data.account) throw new InvalidParametersException(`OWNER must be a principal in account ${this.data.account}; cross-account owners are not supported.`);
+      if ((match[1] ?? match[2]) !== this.data.account) throw new InvalidParametersException(`OWNER must be a principal in account ${this.data.account}; cross-account owners are not supported.`);
     }
     const launchRole = properties.LAUNCH_ROLE;
     if (launchRole !== undefined && !/^arn:aws:iam::\d{12}:role\/.+$/.test(launchRole)) {
       throw new InvalidParametersException(`LAUNCH_ROLE must be an IAM role ARN, not '${launchRole}'.`);
     }
-    const now = this.now();
-    const record: RecordEntry = {
-      id: randomId("rec-"),
-      type: "UPDATE_PROVISIONED_PRODUCT_PROPERTIES",
-      status: "SUCCEEDED",
-      createdTime: now,
-      updatedTime: now,
-      inProgressAt: now,
-      completesAt: now,
-      provisionedProductId: pp.id,
-      provisionedProductName: pp.name,
-      productId: pp.productId,
+    const work: RecordWork = {
+      parameters: pp.parameters,
       artifactId: pp.artifactId,
       pathId: pp.pathId,
-      callerArn: caller.arn,
-      ownerArn: owner ?? pp.userArn,
-      ...(pp.launchRoleArn ? { launchRoleArn: pp.launchRoleArn } : {}),
-      errors: [],
       tags: pp.tags,
-      outputs: [],
-      work: { parameters: pp.parameters, artifactId: pp.artifactId, pathId: pp.pathId, tags: pp.tags, principal: principalOf(caller) },
+      principal: principalOf(caller),
+      properties: { ...(owner !== undefined ? { OWNER: owner } : {}), ...(launchRole !== undefined ? { LAUNCH_ROLE: launchRole } : {}) },
+      statusBefore: pp.status,
+      ...(pp.statusMessage !== undefined ? { statusMessageBefore: pp.statusMessage } : {}),
     };
-    this.data.records[record.id] = record;
-    pp.lastRecordId = record.id;
-    if (owner !== undefined) {
-      pp.userArn = owner;
-      pp.userArnSession = owner;
-      // The old owner loses access to the product and its history.
-      for (const r of Object.values(this.data.records)) if (r.provisionedProductId === pp.id) r.ownerArn = owner;
-      for (const plan of Object.values(this.data.plans)) if (plan.provisionedProductId === pp.id) plan.ownerArn = owner;
-    }
-    if (launchRole !== undefined) pp.launchRoleArn = launchRole;
+    // Made under the current owner: the previous owner keeps it in their history.
+    const record = this.newRecord("UPDATE_PROVISIONED_PRODUCT_PROPERTIES", pp, caller, work, Math.min(this.options.timings.updateMs, PROPERTIES_UPDATE_MS));
     this.remember("UpdateProvisionedProductProperties", token, record.id);
-    return { ProvisionedProductId: pp.id, ProvisionedProductProperties: properties, RecordId: record.id, Status: "CREATED" };
+    return { ProvisionedProductId: pp.id, ProvisionedProductProperties: work.properties, RecordId: record.id, Status: record.status };
   }
 
   // ---------------------------------------------------------------- plans
@@ -1140,8 +1149,9 @@ export class ServiceCatalogBackend {
     let parameters: Record<string, string>;
     if (existing) {
       if (!this.canActOn(caller, existing.userArn)) throw new DuplicateResourceException(`A provisioned product with the name '${name}' already exists in this account.`);
-      this.assertChangeable(existing);
-      this.assertUpdatable(existing);
+      // "To create a plan for an existing provisioned product, the product status must be AVAILABLE or TAINTED."
+      this.assertChangeable(existing, InvalidStateException);
+      this.assertUpdatable(existing, InvalidStateException);
       ({ artifact, path, tags, parameters } = this.updateTarget(caller, existing, { ...input, ProvisioningParameters: input.ProvisioningParameters }));
       pp = existing;
     } else {
@@ -1158,7 +1168,7 @@ export class ServiceCatalogBackend {
     }
     let resourceChanges: ResourceChange[];
     try {
-      resourceChanges = planStackChanges(this.data.stacks[pp.stackId], artifact.template, parameters, this.stackEnvironment(pp, principalOf(caller), this.now()));
+      resourceChanges = planStackChanges(this.data.stacks[pp.stackId], artifact.template, parameters, this.stackEnvironment(pp, this.now()));
     } catch (error) {
       if (createsProduct) delete this.data.provisionedProducts[pp.id];
       if (error instanceof TemplateError) throw new InvalidParametersException(error.message);
@@ -1237,7 +1247,7 @@ export class ServiceCatalogBackend {
     if (plan.status !== "CREATE_SUCCESS") throw new InvalidStateException(`The plan ${plan.id} is in ${plan.status} state; only a plan in CREATE_SUCCESS state can be executed.`);
     const pp = this.data.provisionedProducts[plan.provisionedProductId];
     if (!pp) throw new ResourceNotFoundException(`Provisioned product not found: ${plan.provisionedProductId}`);
-    this.assertChangeable(pp);
+    this.assertChangeable(pp, InvalidStateException);
     const product = this.productById(plan.productId)!;
     const work = this.recordWork(caller, product, plan.createsProduct ? "PROVISION" : "UPDATE", {
       parameters: plan.resolvedParameters,

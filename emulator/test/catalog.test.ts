@@ -49,11 +49,12 @@ describe("browsing the catalog", () => {
     expect(second.NextPageToken).toBeUndefined();
   });
 
-  it("describes a product with both EC2 versions, the older one deprecated, and its launch path", async () => {
+  it("describes a product with its EC2 versions, the oldest deprecated, and its launch path", async () => {
     const result = await alice.sc.send(new DescribeProductCommand({ Id: products["EC2 Linux Instance"] }));
     expect(result.ProvisioningArtifacts?.map((a) => [a.Name, a.Guidance])).toEqual([
       ["v1.0.0", "DEPRECATED"],
       ["v1.1.0", "DEFAULT"],
+      ["v1.2.0", "DEFAULT"],
     ]);
     expect(result.LaunchPaths).toEqual([{ Id: expect.stringMatching(/^lpv3-/), Name: "Research Computing" }]);
     const byName = await alice.sc.send(new DescribeProductCommand({ Name: "S3 Synapse Bucket" }));
@@ -67,10 +68,15 @@ describe("browsing the catalog", () => {
     expect((await failure(alice.sc.send(new DescribeProductViewCommand({ Id: "prodview-nope" })))).name).toBe("ResourceNotFoundException");
   });
 
-  it("lists launch paths with the launch constraint", async () => {
+  it("lists launch paths with their constraints: launch, and RESOURCE_UPDATE where the portfolio has one for the product", async () => {
     const result = await alice.sc.send(new ListLaunchPathsCommand({ ProductId: products["S3 Private Encrypted Bucket"] }));
     expect(result.LaunchPathSummaries).toHaveLength(1);
-    expect(result.LaunchPathSummaries![0]!.ConstraintSummaries).toEqual([{ Type: "LAUNCH", Description: expect.stringContaining("SCLaunchRole") }]);
+    expect(result.LaunchPathSummaries![0]!.ConstraintSummaries).toEqual([
+      { Type: "LAUNCH", Description: expect.stringContaining("SCLaunchRole") },
+      { Type: "RESOURCE_UPDATE", Description: expect.stringContaining("Tags of provisioned private buckets") },
+    ]);
+    const synapse = await alice.sc.send(new ListLaunchPathsCommand({ ProductId: products["S3 Synapse Bucket"] }));
+    expect(synapse.LaunchPathSummaries![0]!.ConstraintSummaries).toEqual([{ Type: "LAUNCH", Description: expect.stringContaining("SCLaunchRole") }]);
   });
 
   it("describes provisioning parameters with constraints, usage instructions, TagOptions and output keys", async () => {
@@ -97,6 +103,32 @@ describe("browsing the catalog", () => {
     expect(s3ByKey.S3UserARNs?.ParameterType).toBe("CommaDelimitedList");
     expect(s3ByKey.RestrictSameRegionDownload).toMatchObject({ DefaultValue: "true", ParameterConstraints: { AllowedValues: ["true", "false"] } });
     expect(s3ByKey.BucketName?.ParameterConstraints?.AllowedPattern).toContain("[a-z0-9]");
+
+    // A NoEcho parameter: its default is masked, as CloudFormation masks it.
+    const v120 = product.ProvisioningArtifacts!.find((a) => a.Name === "v1.2.0")!;
+    const withSecret = await alice.sc.send(new DescribeProvisioningParametersCommand({ ProductId: products["EC2 Linux Instance"], ProvisioningArtifactId: v120.Id }));
+    expect(withSecret.ProvisioningArtifactParameters!.find((p) => p.ParameterKey === "JupyterPassword")).toMatchObject({ IsNoEcho: true, DefaultValue: "****", ParameterConstraints: { MaxLength: "64" } });
+  });
+
+  it("reports tagUpdateOnProvisionedProduct in the usage instructions as AWS does: ALLOWED where a RESOURCE_UPDATE constraint allows it, else NOT_ALLOWED", async () => {
+    const instructions = async (name: string) => {
+      const artifact = (await alice.sc.send(new DescribeProductCommand({ Id: products[name] }))).ProvisioningArtifacts!.at(-1)!.Id;
+      return (await alice.sc.send(new DescribeProvisioningParametersCommand({ ProductId: products[name], ProvisioningArtifactId: artifact }))).UsageInstructions!;
+    };
+    const ec2 = await instructions("EC2 Linux Instance");
+    expect(ec2.map((u) => u.Type)).toEqual(["rules", "version", "launchAsRole", "tagUpdateOnProvisionedProduct", "instructions"]);
+    expect(ec2).toContainEqual({ Type: "tagUpdateOnProvisionedProduct", Value: "ALLOWED" });
+    expect(await instructions("S3 Private Encrypted Bucket")).toContainEqual({ Type: "tagUpdateOnProvisionedProduct", Value: "ALLOWED" });
+    expect(await instructions("S3 Synapse Bucket")).toContainEqual({ Type: "tagUpdateOnProvisionedProduct", Value: "NOT_ALLOWED" });
+  });
+
+  it("refuses a PageSize above the operation's maximum, as the model's range says", async () => {
+    const search = await failure(alice.sc.send(new SearchProductsCommand({ PageSize: 101 })));
+    expect(search.name).toBe("InvalidParametersException");
+    expect(search.message).toBe("1 validation error detected: Value '101' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 100");
+    expect((await failure(alice.sc.send(new ScanProvisionedProductsCommand({ PageSize: 21 })))).name).toBe("InvalidParametersException");
+    expect((await failure(alice.sc.send(new ListLaunchPathsCommand({ ProductId: products["EC2 Linux Instance"], PageSize: 21 })))).name).toBe("InvalidParametersException");
+    await expect(alice.sc.send(new SearchProductsCommand({ PageSize: 100 }))).resolves.toBeTruthy();
   });
 
   it("describes and lists provisioning artifacts; the verbose TemplateUrl serves the template with its interface metadata", async () => {
@@ -104,6 +136,7 @@ describe("browsing the catalog", () => {
     expect(list.ProvisioningArtifactDetails?.map((a) => [a.Name, a.Type, a.Active, a.Guidance])).toEqual([
       ["v1.0.0", "CLOUD_FORMATION_TEMPLATE", true, "DEPRECATED"],
       ["v1.1.0", "CLOUD_FORMATION_TEMPLATE", true, "DEFAULT"],
+      ["v1.2.0", "CLOUD_FORMATION_TEMPLATE", true, "DEFAULT"],
     ]);
     const artifactId = list.ProvisioningArtifactDetails![1]!.Id!;
     const result = await alice.sc.send(

@@ -2,7 +2,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../server";
-import { BASE_CREDENTIALS, ENDUSER_ROLE, assume, start, waitForRecord } from "./helpers";
+import { ADMIN_ROLE, BASE_CREDENTIALS, ENDUSER_ROLE, assume, start, waitForRecord } from "./helpers";
 
 const run = promisify(execFile);
 
@@ -44,6 +44,9 @@ function aws(command: string, args: string[], credentials: { accessKeyId: string
   return run(command, ["--endpoint-url", emulator.url, "--output", "json", ...args], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
 }
 
+// Each CLI call starts a Python process: seconds each on a loaded machine.
+const CLI_TEST_TIMEOUT_MS = 120_000;
+
 describe.skipIf(clis.length === 0).each(clis)("the AWS CLI ($version)", ({ command }) => {
   it("assumes the end-user role, then searches products and lists its provisioned products", async () => {
     const identity = JSON.parse((await aws(command, ["sts", "get-caller-identity"], BASE_CREDENTIALS)).stdout);
@@ -58,7 +61,7 @@ describe.skipIf(clis.length === 0).each(clis)("the AWS CLI ($version)", ({ comma
     expect(products.ProductViewSummaries.map((p: { Name: string }) => p.Name)).toEqual(["EC2 Linux Instance", "S3 Private Encrypted Bucket", "S3 Synapse Bucket"]);
     const provisioned = JSON.parse((await aws(command, ["servicecatalog", "search-provisioned-products", "--access-level-filter", "Key=User,Value=Self"], session)).stdout);
     expect(provisioned.ProvisionedProducts).toEqual([]);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it("launches a bucket with parameters and tags, then reads its record and outputs", async () => {
     const session = await assume(emulator, `cli-launch-${command.length}`);
@@ -81,7 +84,7 @@ describe.skipIf(clis.length === 0).each(clis)("the AWS CLI ($version)", ({ comma
             "--product-id", productId,
             "--provisioning-artifact-id", artifactId,
             "--provisioned-product-name", name,
-            "--provisioning-parameters", "Key=RestrictSameRegionDownload,Value=false",
+            "--provisioning-parameters", "Key=RestrictSameRegionDownload,Value=false", `Key=OwnerPrincipalArn,Value=${session.arn}`,
             "--tags", "Key=CostCentre,Value=cli",
           ],
           session.credentials,
@@ -97,5 +100,19 @@ describe.skipIf(clis.length === 0).each(clis)("the AWS CLI ($version)", ({ comma
     const outputs = Object.fromEntries(record.RecordOutputs.map((o: { OutputKey: string; OutputValue: string }) => [o.OutputKey, o.OutputValue]));
     expect(outputs.BucketUrl).toBe(`https://s3.console.aws.amazon.com/s3/buckets/${outputs.BucketName}?region=us-east-1`);
     expect(record.RecordDetail.RecordTags).toEqual(expect.arrayContaining([{ Key: "CostCentre", Value: "cli" }]));
-  });
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it("reads the catalog as an administrator (search-products-as-admin, list-portfolios, list-constraints-for-portfolio); an end user is refused", async () => {
+    const admin = await assume(emulator, `cli-admin-${command.length}`, ADMIN_ROLE);
+    const found = JSON.parse((await aws(command, ["servicecatalog", "search-products-as-admin"], admin.credentials)).stdout);
+    expect(found.ProductViewDetails.map((d: { ProductViewSummary: { Name: string } }) => d.ProductViewSummary.Name)).toEqual(["EC2 Linux Instance", "S3 Private Encrypted Bucket", "S3 Synapse Bucket"]);
+    const portfolios = JSON.parse((await aws(command, ["servicecatalog", "list-portfolios"], admin.credentials)).stdout);
+    expect(portfolios.PortfolioDetails.map((p: { DisplayName: string }) => p.DisplayName)).toEqual(["Research Computing"]);
+    const constraints = JSON.parse((await aws(command, ["servicecatalog", "list-constraints-for-portfolio", "--portfolio-id", portfolios.PortfolioDetails[0].Id], admin.credentials)).stdout);
+    expect(constraints.ConstraintDetails.filter((c: { Type: string }) => c.Type === "RESOURCE_UPDATE")).toHaveLength(2);
+
+    const user = await assume(emulator, `cli-enduser-${command.length}`);
+    const denied = await aws(command, ["servicecatalog", "search-products-as-admin"], user.credentials).catch((error: { stderr: string }) => error);
+    expect((denied as { stderr: string }).stderr).toContain("AccessDeniedException");
+  }, CLI_TEST_TIMEOUT_MS);
 });

@@ -99,7 +99,15 @@ describe("control endpoints", () => {
   it("resets provisioned products, records, resources and faults but keeps sessions", async () => {
     const products = await productsByName(alice.sc);
     const artifact = (await alice.sc.send(new DescribeProductCommand({ Id: products["S3 Private Encrypted Bucket"] }))).ProvisioningArtifacts![0]!.Id;
-    await alice.sc.send(new ProvisionProductCommand({ ProductId: products["S3 Private Encrypted Bucket"], ProvisioningArtifactId: artifact, ProvisionedProductName: "r", ProvisionToken: "r" }));
+    await alice.sc.send(
+      new ProvisionProductCommand({
+        ProductId: products["S3 Private Encrypted Bucket"],
+        ProvisioningArtifactId: artifact,
+        ProvisionedProductName: "r",
+        ProvisionToken: "r",
+        ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: alice.arn }],
+      }),
+    );
     await control(emulator, "POST", "faults", { latencyMs: 5 });
     expect((await control(emulator, "GET", "state")).provisionedProducts).toHaveLength(1);
     expect(await control(emulator, "POST", "reset")).toEqual({ status: "reset" });

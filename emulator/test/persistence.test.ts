@@ -16,7 +16,13 @@ describe("the state file", () => {
     const products = await productsByName(alice.sc);
     const artifact = (await alice.sc.send(new DescribeProductCommand({ Id: products["S3 Private Encrypted Bucket"] }))).ProvisioningArtifacts![0]!.Id;
     const { RecordDetail } = await alice.sc.send(
-      new ProvisionProductCommand({ ProductId: products["S3 Private Encrypted Bucket"], ProvisioningArtifactId: artifact, ProvisionedProductName: "persisted", ProvisionToken: "persisted" }),
+      new ProvisionProductCommand({
+        ProductId: products["S3 Private Encrypted Bucket"],
+        ProvisioningArtifactId: artifact,
+        ProvisionedProductName: "persisted",
+        ProvisionToken: "persisted",
+        ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: alice.arn }],
+      }),
     );
     await first.close();
     const saved = JSON.parse(readFileSync(stateFile, "utf8"));

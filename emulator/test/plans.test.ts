@@ -82,7 +82,7 @@ describe("provisioned product plans", () => {
       },
     ]);
     // Planning changes nothing.
-    expect((await bob.sc.send(new SearchProvisionedProductsCommand({}))).ProvisionedProducts).toEqual([]);
+    expect((await bob.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "self" } }))).ProvisionedProducts).toEqual([]);
     expect((await failure(bob.sc.send(new DescribeProvisionedProductPlanCommand({ PlanId: created.PlanId })))).name).toBe("ResourceNotFoundException");
 
     const executed = await alice.sc.send(new ExecuteProvisionedProductPlanCommand({ PlanId: created.PlanId, IdempotencyToken: "exec-1" }));
@@ -99,7 +99,16 @@ describe("provisioned product plans", () => {
 
   it("shows a tag-only change as in place and a bucket rename as a replacement with a conditional policy change", async () => {
     const { RecordDetail } = await alice.sc.send(
-      new ProvisionProductCommand({ ProductId: s3, ProvisioningArtifactId: s3v1, ProvisionedProductName: "plan-bucket", ProvisionToken: "plan-bucket", ProvisioningParameters: [{ Key: "BucketName", Value: "plan-bucket-one" }] }),
+      new ProvisionProductCommand({
+        ProductId: s3,
+        ProvisioningArtifactId: s3v1,
+        ProvisionedProductName: "plan-bucket",
+        ProvisionToken: "plan-bucket",
+        ProvisioningParameters: [
+          { Key: "BucketName", Value: "plan-bucket-one" },
+          { Key: "OwnerPrincipalArn", Value: alice.arn },
+        ],
+      }),
     );
     await waitForRecord(alice.sc, RecordDetail!.RecordId!);
     const created = await alice.sc.send(
@@ -178,7 +187,15 @@ describe("provisioned product plans", () => {
     expect((await alice.sc.send(new DescribeProvisionedProductCommand({ Name: "new-vm" }))).ProvisionedProductDetail?.Status).toBe("AVAILABLE");
 
     const abandoned = await alice.sc.send(
-      new CreateProvisionedProductPlanCommand({ PlanName: "maybe", PlanType: "CLOUDFORMATION", ProductId: s3, ProvisioningArtifactId: s3v1, ProvisionedProductName: "maybe-bucket", IdempotencyToken: "maybe-1" }),
+      new CreateProvisionedProductPlanCommand({
+        PlanName: "maybe",
+        PlanType: "CLOUDFORMATION",
+        ProductId: s3,
+        ProvisioningArtifactId: s3v1,
+        ProvisionedProductName: "maybe-bucket",
+        ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: alice.arn }],
+        IdempotencyToken: "maybe-1",
+      }),
     );
     await alice.sc.send(new DeleteProvisionedProductPlanCommand({ PlanId: abandoned.PlanId, IgnoreErrors: true }));
     expect((await failure(alice.sc.send(new DescribeProvisionedProductCommand({ Name: "maybe-bucket" })))).name).toBe("ResourceNotFoundException");

@@ -47,6 +47,7 @@ beforeEach(async () => {
 afterAll(() => emulator.close());
 
 const SCHEDULE: Tag[] = [{ Key: "Schedule", Value: "office-hours" }];
+const USER = { Key: "User", Value: "Self" } as const;
 
 function provisionEc2(session: Session, name: string, parameters: ProvisioningParameter[] = [], tags: Tag[] = SCHEDULE, provisionToken = token()) {
   return session.sc.send(
@@ -61,6 +62,7 @@ function provisionEc2(session: Session, name: string, parameters: ProvisioningPa
   );
 }
 
+/** A bucket owned (OwnerPrincipalArn) by the session launching it, as the portal launches one. */
 function provisionBucket(session: Session, name: string, parameters: ProvisioningParameter[] = [], product = "S3 Private Encrypted Bucket") {
   return session.sc.send(
     new ProvisionProductCommand({
@@ -68,7 +70,7 @@ function provisionBucket(session: Session, name: string, parameters: Provisionin
       ProvisioningArtifactId: artifacts[product]!["v1.0.0"],
       ProvisionedProductName: name,
       ProvisionToken: token(),
-      ProvisioningParameters: parameters,
+      ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: session.arn }, ...parameters],
     }),
   );
 }
@@ -195,12 +197,25 @@ describe("provisioning an EC2 instance", () => {
     expect(error.message).toContain("'shared-name' already exists");
   });
 
-  it("refuses changes while the product is UNDER_CHANGE", async () => {
-    const { RecordDetail } = await provisionEc2(alice, "busy-vm");
-    const update = await failure(alice.sc.send(new UpdateProvisionedProductCommand({ ProvisionedProductId: RecordDetail!.ProvisionedProductId, UpdateToken: token() })));
-    expect(update.name).toBe("ResourceInUseException");
-    const terminate = await failure(alice.sc.send(new TerminateProvisionedProductCommand({ ProvisionedProductId: RecordDetail!.ProvisionedProductId, TerminateToken: token() })));
-    expect(terminate.name).toBe("ResourceInUseException");
+  it("refuses changes while the product is UNDER_CHANGE, with an error the operations' models list", async () => {
+    // A launch that stays in progress for the whole test, however loaded the machine is.
+    const slow = await start({ timings: { provisionMs: 20_000, updateMs: 20_000, terminateMs: 20_000 } });
+    try {
+      const carol = await assume(slow, "carol");
+      const ids = await productsByName(carol.sc);
+      const v110 = (await carol.sc.send(new DescribeProductCommand({ Id: ids["EC2 Linux Instance"] }))).ProvisioningArtifacts!.find((a) => a.Name === "v1.1.0")!.Id;
+      const { RecordDetail } = await carol.sc.send(
+        new ProvisionProductCommand({ ProductId: ids["EC2 Linux Instance"], ProvisioningArtifactId: v110, ProvisionedProductName: "busy-vm", ProvisionToken: "busy-vm", Tags: SCHEDULE }),
+      );
+      const id = RecordDetail!.ProvisionedProductId;
+      const update = await failure(carol.sc.send(new UpdateProvisionedProductCommand({ ProvisionedProductId: id, UpdateToken: token() })));
+      expect(update.name).toBe("InvalidParametersException");
+      expect(update.message).toContain("UNDER_CHANGE");
+      const terminate = await failure(carol.sc.send(new TerminateProvisionedProductCommand({ ProvisionedProductId: id, TerminateToken: token() })));
+      expect(terminate.name).toBe("InvalidParametersException");
+    } finally {
+      await slow.close();
+    }
   });
 });
 
@@ -330,7 +345,7 @@ describe("ownership and access levels", () => {
     const { RecordDetail } = await provisionEc2(alice, "alice-private");
     await waitForRecord(alice.sc, RecordDetail!.RecordId!);
     const id = RecordDetail!.ProvisionedProductId!;
-    expect((await bob.sc.send(new SearchProvisionedProductsCommand({}))).ProvisionedProducts).toEqual([]);
+    expect((await bob.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "self" } }))).ProvisionedProducts).toEqual([]);
     expect((await bob.sc.send(new ScanProvisionedProductsCommand({}))).ProvisionedProducts).toEqual([]);
     for (const call of [
       () => bob.sc.send(new DescribeProvisionedProductCommand({ Id: id })),
@@ -363,9 +378,10 @@ describe("ownership and access levels", () => {
     const transfer = await admin.sc.send(new UpdateProvisionedProductPropertiesCommand({ ProvisionedProductId: id, ProvisionedProductProperties: { OWNER: bob.arn }, IdempotencyToken: token() }));
     expect(transfer).toMatchObject({ ProvisionedProductId: id, ProvisionedProductProperties: { OWNER: bob.arn }, Status: "CREATED" });
     expect(transfer.RecordId).toMatch(/^rec-/);
+    expect((await waitForRecord(admin.sc, transfer.RecordId!)).RecordType).toBe("UPDATE_PROVISIONED_PRODUCT_PROPERTIES");
 
     expect((await failure(alice.sc.send(new DescribeProvisionedProductCommand({ Id: id })))).name).toBe("ResourceNotFoundException");
-    expect((await alice.sc.send(new SearchProvisionedProductsCommand({}))).ProvisionedProducts).toEqual([]);
+    expect((await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "Self" } }))).ProvisionedProducts).toEqual([]);
     const bobs = await bob.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "Self" } }));
     expect(bobs.ProvisionedProducts?.map((p) => [p.Name, p.UserArn])).toEqual([["handover-vm", bob.arn]]);
     const history = await bob.sc.send(new ListRecordHistoryCommand({}));
@@ -377,18 +393,18 @@ describe("ownership and access levels", () => {
   it("searches with SearchQuery filters, sorting and paging, and lists record history", async () => {
     for (const name of ["beta-vm", "alpha-vm", "gamma-vm"]) await waitForRecord(alice.sc, (await provisionEc2(alice, name)).RecordDetail!.RecordId!);
     await waitForRecord(alice.sc, (await provisionBucket(alice, "data-bucket")).RecordDetail!.RecordId!);
-    const byName = await alice.sc.send(new SearchProvisionedProductsCommand({ Filters: { SearchQuery: ["name:alpha-vm"] } }));
+    const byName = await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: USER, Filters: { SearchQuery: ["name:alpha-vm"] } }));
     expect(byName.ProvisionedProducts?.map((p) => p.Name)).toEqual(["alpha-vm"]);
     expect(byName.ProvisionedProducts![0]).toMatchObject({ ProductName: "EC2 Linux Instance", ProvisioningArtifactName: "v1.1.0", UserArn: alice.arn, Status: "AVAILABLE", Type: "CFN_STACK" });
     expect(byName.ProvisionedProducts![0]!.Tags).toContainEqual({ Key: "Schedule", Value: "office-hours" });
-    const freeText = await alice.sc.send(new SearchProvisionedProductsCommand({ Filters: { SearchQuery: ["bucket"] } }));
+    const freeText = await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: USER, Filters: { SearchQuery: ["bucket"] } }));
     expect(freeText.ProvisionedProducts?.map((p) => p.Name)).toEqual(["data-bucket"]);
-    const sorted = await alice.sc.send(new SearchProvisionedProductsCommand({ SortBy: "name", SortOrder: "ASCENDING", PageSize: 2 }));
+    const sorted = await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: USER, SortBy: "name", SortOrder: "ASCENDING", PageSize: 2 }));
     expect(sorted.ProvisionedProducts?.map((p) => p.Name)).toEqual(["alpha-vm", "beta-vm"]);
     expect(sorted.TotalResultsCount).toBe(4);
-    const next = await alice.sc.send(new SearchProvisionedProductsCommand({ SortBy: "name", SortOrder: "ASCENDING", PageSize: 2, PageToken: sorted.NextPageToken! }));
+    const next = await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: USER, SortBy: "name", SortOrder: "ASCENDING", PageSize: 2, PageToken: sorted.NextPageToken! }));
     expect(next.ProvisionedProducts?.map((p) => p.Name)).toEqual(["data-bucket", "gamma-vm"]);
-    const badSort = await failure(alice.sc.send(new SearchProvisionedProductsCommand({ SortBy: "color" })));
+    const badSort = await failure(alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: USER, SortBy: "color" })));
     expect(badSort.name).toBe("InvalidParametersException");
     const scan = await alice.sc.send(new ScanProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "Self" }, PageSize: 3 }));
     expect(scan.ProvisionedProducts).toHaveLength(3);
