@@ -10,6 +10,8 @@ import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { TerminateDialog } from "@/components/products/terminate-dialog";
 import { SsmCommands } from "@/components/products/ssm-commands";
+import { TransferDialog } from "@/components/admin/transfer-dialog";
+import { TransferStatus } from "@/components/admin/transfer-status";
 import { productQuery } from "@/lib/queries/products";
 import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
 
@@ -19,6 +21,7 @@ const recordLabels: Record<string, string> = {
   PROVISION_PRODUCT: "Launch",
   UPDATE_PROVISIONED_PRODUCT: "Update",
   TERMINATE_PROVISIONED_PRODUCT: "Terminate",
+  UPDATE_PROVISIONED_PRODUCT_PROPERTIES: "Change of owner",
 };
 
 export function ProductDetail({ id }: { id: string }) {
@@ -26,6 +29,7 @@ export function ProductDetail({ id }: { id: string }) {
   const toast = useToast();
   const lastStatus = useRef<string | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
+  const [transferring, setTransferring] = useState(false);
 
   useEffect(() => {
     if (!product) return;
@@ -46,9 +50,15 @@ export function ProductDetail({ id }: { id: string }) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/products" className="underline">
-          My products
-        </Link>{" "}
+        {product.canChange || !product.canTransfer ? (
+          <Link href="/products" className="underline">
+            My products
+          </Link>
+        ) : (
+          <Link href="/admin/products" className="underline">
+            All products
+          </Link>
+        )}{" "}
         / {product.name}
       </nav>
       <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
@@ -64,19 +74,28 @@ export function ProductDetail({ id }: { id: string }) {
             {!product.canChange ? <span>· owned by {product.ownerEmail}</span> : null}
           </p>
         </div>
-        {product.canChange && product.status !== "TERMINATED" ? (
-          <div className="flex gap-2">
-            {canUpdate(product.status) && product.awsProvisionedProductId ? (
+        {product.status !== "TERMINATED" && (product.canChange || product.canTerminate || product.canTransfer) ? (
+          <div className="flex flex-wrap gap-2">
+            {product.canChange && canUpdate(product.status) && product.awsProvisionedProductId && !product.transfer ? (
               <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
                 Update
               </Link>
             ) : null}
-            <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status)} onClick={() => setConfirming(true)}>
-              {product.awsProvisionedProductId ? "Terminate" : "Remove"}
-            </button>
+            {product.canTransfer && !product.transfer && canUpdate(product.status) && product.awsProvisionedProductId ? (
+              <button type="button" className={buttonClasses("secondary")} onClick={() => setTransferring(true)}>
+                Transfer ownership…
+              </button>
+            ) : null}
+            {product.canTerminate ? (
+              <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status) || Boolean(product.transfer)} onClick={() => setConfirming(true)}>
+                {product.awsProvisionedProductId ? "Terminate" : "Remove"}
+              </button>
+            ) : null}
           </div>
         ) : null}
       </div>
+
+      {product.transfer ? <TransferStatus transfer={product.transfer} canAct={product.canTransfer} /> : null}
 
       <div role="status" aria-live="polite" className="mt-4">
         {!isSettledProductStatus(product.status) ? (
@@ -155,6 +174,7 @@ export function ProductDetail({ id }: { id: string }) {
       </section>
 
       {confirming ? <TerminateDialog product={product} onClose={() => setConfirming(false)} /> : null}
+      {transferring ? <TransferDialog product={{ id: product.id, name: product.name, ownerId: product.ownerId, ownerEmail: product.ownerEmail }} onClose={() => setTransferring(false)} /> : null}
     </>
   );
 }

@@ -13,7 +13,8 @@ import { provisioningFormQuery } from "@/lib/queries/catalog";
 import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
-import { buildProvisionRequestSchema, initialTagOptionValues, offeredTagOptions } from "@/lib/domain/provision-request";
+import { initialTagOptionValues, offeredTagOptions, provisionRequestSchema, versionIssue } from "@/lib/domain/provision-request";
+import { chosenParameters } from "@/lib/domain/ownership";
 import type { Tag } from "@/lib/domain/tags";
 import type { ProductDetail } from "@/lib/services/catalog";
 import type { ProductSummary } from "@/lib/services/products";
@@ -53,13 +54,25 @@ function targetIdFor(path: string): string {
  * checks it here and again on the server. In update mode it previews the change (a provisioned
  * product plan) before applying it.
  */
-export function ProvisionForm({ product, reservedKeys, existing }: { product: ProductDetail; reservedKeys: string[]; existing?: ExistingProduct }) {
+export function ProvisionForm({
+  product,
+  reservedKeys,
+  ownerBoundKeys,
+  existing,
+}: {
+  product: ProductDetail;
+  reservedKeys: string[];
+  /** Parameters the portal fills from the owner's identity: not shown, never sent. */
+  ownerBoundKeys: string[];
+  existing?: ExistingProduct;
+}) {
   const mode = existing ? "update" : "launch";
   const router = useRouter();
   const toast = useToast();
   const queryClient = useQueryClient();
   const [versionId, setVersionId] = useState(existing?.versionId ?? product.defaultVersionId ?? product.versions[0]?.id ?? "");
-  const [pathId, setPathId] = useState<string | null>(existing?.pathId ?? product.launchPaths[0]?.id ?? null);
+  // An update keeps the product's own launch path (the server refuses another one).
+  const [pathId, setPathId] = useState<string | null>(existing ? existing.pathId : (product.launchPaths[0]?.id ?? null));
   const formQuery = useQuery(provisioningFormQuery(product.productId, versionId, pathId));
   const form = formQuery.data;
 
@@ -76,7 +89,7 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
   // New version or path: start from the product's defaults (or the current values when updating).
   useEffect(() => {
     if (form) {
-      setValues(initialParameterValues(form.parameters, existing?.parameters));
+      setValues(initialParameterValues(chosenParameters(form.parameters, ownerBoundKeys), existing?.parameters));
       const chosen = initialTagOptionValues(form.tagOptions, reservedKeys);
       // When updating, keep the values already chosen for TagOption keys.
       for (const key of Object.keys(chosen)) {
@@ -86,14 +99,14 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
       setTagOptions(chosen);
     }
     setPreview(null);
-  }, [form, existing?.parameters, existing?.tagOptionValues, reservedKeys]);
+  }, [form, existing?.parameters, existing?.tagOptionValues, reservedKeys, ownerBoundKeys]);
 
-  const fields = useMemo(() => (form ? form.parameters.map((p) => describeField(p, form.metadata)) : []), [form]);
+  const fields = useMemo(() => (form ? chosenParameters(form.parameters, ownerBoundKeys).map((p) => describeField(p, form.metadata)) : []), [form, ownerBoundKeys]);
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
   const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
   const schema = useMemo(
-    () => (form ? buildProvisionRequestSchema({ parameters: form.parameters, metadata: form.metadata, reservedKeys, tagOptions: form.tagOptions, mode }) : null),
-    [form, reservedKeys, mode],
+    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys }) : null),
+    [form, reservedKeys, mode, ownerBoundKeys],
   );
   const errors = indexIssues(issues);
   const selectedVersion = product.versions.find((v) => v.id === versionId);
@@ -112,6 +125,8 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
     if (!schema) return false;
     const result = schema.safeParse(payload());
     const found: Issue[] = result.success ? [] : result.error.issues.map((i: { path: PropertyKey[]; message: string }) => ({ path: i.path.map(String).join("."), message: i.message }));
+    const versionProblem = versionIssue(product.versions, versionId, { mode, currentVersionId: existing?.versionId ?? null });
+    if (versionProblem) found.unshift({ path: "provisioningArtifactId", message: versionProblem });
     if (nameTaken && mode === "launch") found.unshift({ path: "name", message: `"${name}" is already used by another product. Names must be unique.` });
     setIssues(found);
     if (found.length) requestAnimationFrame(() => summaryRef.current?.focus());
@@ -226,21 +241,24 @@ export function ProvisionForm({ product, reservedKeys, existing }: { product: Pr
         <FieldShell id="version" label="Version" error={errors.get("provisioningArtifactId")} help={selectedVersion?.description || undefined}>
           {(describedBy, invalid) => (
             <select id="version" value={versionId} onChange={(e) => setVersionId(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} className={inputClasses(invalid)}>
-              {product.versions.map((v) => (
-                // AWS refuses new launches of a deprecated version; updating to one is still allowed.
-                <option key={v.id} value={v.id} disabled={v.deprecated && mode === "launch" && v.id !== versionId}>
-                  {v.name}
-                  {v.deprecated ? (mode === "launch" ? " (deprecated: cannot be launched)" : " (deprecated)") : ""}
-                  {v.id === product.defaultVersionId ? " (recommended)" : ""}
-                </option>
-              ))}
+              {product.versions.map((v) => {
+                // The server's rule: no launch of a deprecated version; a product may stay on one but not move to one.
+                const refused = versionIssue(product.versions, v.id, { mode, currentVersionId: existing?.versionId ?? null }) !== null;
+                return (
+                  <option key={v.id} value={v.id} disabled={refused && v.id !== versionId}>
+                    {v.name}
+                    {v.deprecated ? (refused ? (mode === "launch" ? " (deprecated: cannot be launched)" : " (deprecated: cannot be chosen)") : " (deprecated, current)") : ""}
+                    {v.id === product.defaultVersionId ? " (recommended)" : ""}
+                  </option>
+                );
+              })}
             </select>
           )}
         </FieldShell>
         {selectedVersion?.deprecated ? (
           <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">This version is deprecated. Choose a newer one unless you need this one.</p>
         ) : null}
-        {product.launchPaths.length > 1 ? (
+        {mode === "launch" && product.launchPaths.length > 1 ? (
           <FieldShell id="launch-path" label="Launch path" help="Your administrator offers this product through several portfolios.">
             {(describedBy) => (
               <select id="launch-path" value={pathId ?? ""} onChange={(e) => setPathId(e.target.value)} aria-describedby={describedBy} className={inputClasses(false)}>

@@ -16,7 +16,9 @@ import type { ProductDetailView } from "@/lib/services/products";
  * template), and asks for the product's name to be typed. A launch AWS never created is only
  * removed from the list, and the dialog says so.
  */
-export function TerminateDialog({ product, onClose }: { product: ProductDetailView; onClose: () => void }) {
+export type TerminableProduct = Pick<ProductDetailView, "id" | "name" | "awsProvisionedProductId" | "productId" | "versionId" | "pathId">;
+
+export function TerminateDialog({ product, onClose }: { product: TerminableProduct; onClose: () => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState("");
   const toast = useToast();

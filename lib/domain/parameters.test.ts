@@ -530,7 +530,38 @@ describe("updates", () => {
   });
 });
 
+describe("a NoEcho parameter with a Default (AWS sends it masked)", () => {
+  const jupyter = param("JupyterPassword", { noEcho: true, defaultValue: "****", constraints: { maxLength: 64, allowedPattern: "^$|^[!-~]{12,64}$" } });
+  const secretWithRealDefault = param("ApiKey", { noEcho: true, defaultValue: "****", constraints: { minLength: 12 } });
+
+  it("never starts the form with the mask", () => {
+    expect(describeField(jupyter)).toMatchObject({ kind: "password", defaultValue: "", required: false });
+    expect(initialParameterValues([jupyter])).toEqual({ JupyterPassword: "" });
+  });
+
+  it("at launch, blank means the Default: accepted, left out of the request and of what is stored", () => {
+    const schema = buildParameterSchema([secretWithRealDefault]);
+    expect(schema.safeParse({ ApiKey: "" }).success).toBe(true);
+    expect(toProvisioningParameters({ ApiKey: "" }, [secretWithRealDefault])).toEqual([]);
+    expect(maskNoEcho({ ApiKey: "" }, [secretWithRealDefault])).toEqual({});
+  });
+
+  it("a value given is checked, sent and stored masked", () => {
+    expect(issues(buildParameterSchema([secretWithRealDefault]), { ApiKey: "short" })).toEqual([["ApiKey", "Api Key must be at least 12 characters long"]]);
+    expect(toProvisioningParameters({ ApiKey: "a-long-enough-key" }, [secretWithRealDefault])).toEqual([{ Key: "ApiKey", Value: "a-long-enough-key" }]);
+    expect(maskNoEcho({ ApiKey: "a-long-enough-key" }, [secretWithRealDefault])).toEqual({ ApiKey: "****" });
+  });
+});
+
 describe("maskNoEcho", () => {
+  it("in an update, keeps the stored mark of a secret left blank, and adds none where there was none", () => {
+    const secret = param("ApiKey", { noEcho: true, defaultValue: "****" });
+    expect(maskNoEcho({ ApiKey: "" }, [secret], { ApiKey: "****" })).toEqual({ ApiKey: "****" });
+    expect(maskNoEcho({ ApiKey: "****" }, [secret], { ApiKey: "****" })).toEqual({ ApiKey: "****" });
+    expect(maskNoEcho({ ApiKey: "" }, [secret], {})).toEqual({});
+    expect(maskNoEcho({ ApiKey: "new-value" }, [secret], {})).toEqual({ ApiKey: "****" });
+  });
+
   it('replaces NoEcho values with "****" and drops undeclared keys', () => {
     expect(maskNoEcho({ EC2InstanceType: "t3.micro", DBPassword: "hunter22", Unknown: "secret?" }, [instanceType, dbPassword])).toEqual({
       EC2InstanceType: "t3.micro",

@@ -21,9 +21,13 @@
  *   page can still show that the parameter was set, as CloudFormation does.
  * - In an update, a NoEcho field left blank keeps the current secret (UsePreviousValue): the
  *   portal never stored it, so it cannot pre-fill it.
+ * - A NoEcho Default arrives masked ("****"), so it is never a starting value. At launch a blank
+ *   NoEcho field with a Default is left out of the request: AWS then uses the Default, which the
+ *   portal cannot see.
  */
 import { z } from "zod";
 import { checkPrincipalArn, parseArn } from "./arn";
+import { isOwnerBoundParameter } from "./ownership";
 
 export type ParameterConstraints = {
   allowedValues?: string[];
@@ -90,6 +94,29 @@ export type FieldDescriptor = {
 };
 
 export const NO_ECHO_MASK = "****";
+/** CloudFormation's limit on one parameter value (a list counts as its comma-joined text). */
+export const MAX_PARAMETER_VALUE_BYTES = 4096;
+/** CloudFormation's limit on the parameters of one template. */
+export const MAX_PARAMETERS = 200;
+/** CloudFormation parameter names: letters and digits, at most 255. */
+export const PARAMETER_KEY_PATTERN = /^[A-Za-z0-9]{1,255}$/;
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/**
+ * A value over CloudFormation's size limit, named by `label`; null when it fits. Checked before
+ * any other rule so that nothing else has to look at an oversize value.
+ */
+export function parameterValueSizeIssue(label: string, value: ParameterValue): string | null {
+  const text = Array.isArray(value) ? value.join(",") : value;
+  const bytes = utf8Length(text);
+  if (bytes <= MAX_PARAMETER_VALUE_BYTES) return null;
+  return Array.isArray(value)
+    ? `${label} is too long: AWS accepts at most ${MAX_PARAMETER_VALUE_BYTES} bytes for all items together (these ${value.length} items take ${bytes})`
+    : `${label} is too long: AWS accepts at most ${MAX_PARAMETER_VALUE_BYTES} bytes (this value takes ${bytes})`;
+}
 export const OTHER_PARAMETERS_GROUP = "Other parameters";
 /** The single group's label when the template defines no groups. */
 export const PARAMETERS_GROUP = "Parameters";
@@ -160,6 +187,16 @@ function labelOf(param: ProvisioningParameter, metadata?: TemplateMetadata): str
   return fromTemplate ? fromTemplate : humanizeKey(param.key);
 }
 
+/** The Default a form may show: none for NoEcho parameters (AWS sends their Default masked). */
+function visibleDefault(param: ProvisioningParameter): string {
+  return param.noEcho ? "" : (param.defaultValue ?? "");
+}
+
+/** A NoEcho value left blank where a Default exists: "use the Default", not "send nothing". */
+function isBlankSecretWithDefault(param: ProvisioningParameter, value: ParameterValue | undefined): boolean {
+  return param.noEcho && param.defaultValue !== undefined && (value === undefined || value === "" || (Array.isArray(value) && value.length === 0));
+}
+
 /** The UI field for one parameter. */
 export function describeField(param: ProvisioningParameter, metadata?: TemplateMetadata): FieldDescriptor {
   const c = param.constraints;
@@ -184,7 +221,7 @@ export function describeField(param: ProvisioningParameter, metadata?: TemplateM
     required: !allowsEmpty && param.defaultValue === undefined,
     allowsEmpty,
     noEcho: param.noEcho,
-    defaultValue: list ? splitList(param.defaultValue ?? "") : (param.defaultValue ?? ""),
+    defaultValue: list ? splitList(visibleDefault(param)) : visibleDefault(param),
     isArnList,
   };
   if (hasOptions) field.options = [...(c.allowedValues ?? [])];
@@ -237,7 +274,7 @@ export function initialParameterValues(params: readonly ProvisioningParameter[],
       if (param.noEcho) values[param.key] = list ? [] : "";
       else values[param.key] = list ? (Array.isArray(existing) ? [...existing] : splitList(existing)) : Array.isArray(existing) ? existing.join(",") : existing;
     } else {
-      values[param.key] = list ? splitList(param.defaultValue ?? "") : (param.defaultValue ?? "");
+      values[param.key] = list ? splitList(visibleDefault(param)) : visibleDefault(param);
     }
   }
   return values;
@@ -247,6 +284,8 @@ export type BuildParameterSchemaOptions = {
   metadata?: TemplateMetadata;
   /** "update": a blank NoEcho field keeps the current secret instead of being checked. */
   mode?: "launch" | "update";
+  /** Parameters the portal fills from the owner's identity (see ownership.ts): refused when sent. */
+  ownerBoundKeys?: readonly string[];
 };
 
 /** A message under a field: ConstraintDescription when the template gives one, else ours. */
@@ -381,10 +420,16 @@ export function buildParameterSchema(
         const value = values[param.key] as ParameterValue | undefined;
         const add = (issue: Issue) => ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
 
+        if (isOwnerBoundParameter(param.key, options.ownerBoundKeys ?? [])) {
+          if (value !== undefined) add({ path: [param.key], message: `${field.label} is set by the portal to the owner's AWS identity: leave it out` });
+          return;
+        }
         if (value === undefined) {
           if (field.required) add({ path: [param.key], message: `${field.label} is required` });
           return;
         }
+        const tooLong = parameterValueSizeIssue(field.label, value);
+        if (tooLong) return add({ path: [param.key], message: tooLong });
         if (Array.isArray(value)) {
           if (value.length === 0) {
             if (!field.allowsEmpty) add({ path: [param.key], message: `${field.label} needs at least one value` });
@@ -395,6 +440,7 @@ export function buildParameterSchema(
         }
         // The form cannot show the current secret, so blank (or the mask echoed back) means "keep it".
         if (options.mode === "update" && param.noEcho && (value === "" || value === NO_ECHO_MASK)) return;
+        if (isBlankSecretWithDefault(param, value)) return;
         if (value === "") {
           if (!field.allowsEmpty) add({ path: [param.key], message: `${field.label} is required` });
           return;
@@ -407,7 +453,7 @@ export function buildParameterSchema(
       const out: ParameterValues = {};
       for (const param of params) {
         const value = values[param.key] as ParameterValue | undefined;
-        if (value === undefined) continue;
+        if (value === undefined || isOwnerBoundParameter(param.key, options.ownerBoundKeys ?? [])) continue;
         out[param.key] = Array.isArray(value) ? value.map((item) => item.trim()) : value;
       }
       return out;
@@ -424,7 +470,7 @@ export function toProvisioningParameters(values: ParameterValues, params: readon
   const out: { Key: string; Value: string }[] = [];
   for (const param of params) {
     const value = values[param.key];
-    if (value !== undefined) out.push({ Key: param.key, Value: serialise(value) });
+    if (value !== undefined && !isBlankSecretWithDefault(param, value)) out.push({ Key: param.key, Value: serialise(value) });
   }
   return out;
 }
@@ -508,13 +554,18 @@ export function toUpdateParameters(
 
 /**
  * Values safe to store and log: NoEcho values replaced by "****", keys the product does not
- * declare dropped (nothing unknown can carry a secret through).
+ * declare dropped (nothing unknown can carry a secret through). For an update, `current` is what
+ * is stored now: a NoEcho field left blank keeps the secret, so it keeps its stored mark too.
  */
-export function maskNoEcho(values: ParameterValues, params: readonly ProvisioningParameter[]): ParameterValues {
+export function maskNoEcho(values: ParameterValues, params: readonly ProvisioningParameter[], current?: ParameterValues): ParameterValues {
   const out: ParameterValues = {};
   for (const param of params) {
     const value = values[param.key];
-    if (value === undefined) continue;
+    if (current && param.noEcho && isBlank(value)) {
+      if (current[param.key] !== undefined) out[param.key] = NO_ECHO_MASK;
+      continue;
+    }
+    if (value === undefined || isBlankSecretWithDefault(param, value)) continue;
     out[param.key] = param.noEcho ? NO_ECHO_MASK : Array.isArray(value) ? [...value] : value;
   }
   return out;

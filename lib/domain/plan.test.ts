@@ -195,3 +195,15 @@ describe("terminationConsequences", () => {
     expect(terminationConsequences([], { retainsBuckets: false }).lost).toEqual(["Everything the product created in AWS."]);
   });
 });
+
+describe("replacementWarnings", () => {
+  it("names each resource a transfer would replace or remove, with the cause; in-place changes pass", async () => {
+    const { replacementWarnings } = await import("./plan");
+    expect(
+      replacementWarnings([
+        { action: "MODIFY", logicalResourceId: "BucketPolicy", resourceType: "AWS::S3::BucketPolicy", replacement: "FALSE" },
+        { action: "MODIFY", logicalResourceId: "EC2Instance", resourceType: "AWS::EC2::Instance", replacement: "TRUE", details: [{ target: { name: "UserData", requiresRecreation: "ALWAYS" } }] },
+      ]),
+    ).toEqual(["EC2Instance (AWS::EC2::Instance): The instance will be recreated: data on it will be lost. Caused by: UserData."]);
+  });
+});

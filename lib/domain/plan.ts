@@ -296,3 +296,16 @@ export function terminationConsequences(
   kept.push("Its record in the portal, with its parameters and history (shown as Terminated).");
   return { lost, kept };
 }
+
+/**
+ * The changes a transfer must not make without an admin's say-so: a resource replaced (or that
+ * may be) or removed, each named with what causes it.
+ */
+export function replacementWarnings(changes: readonly PlanResourceChange[]): string[] {
+  return changes
+    .filter((c) => c.action === "REMOVE" || (c.action === "MODIFY" && (c.replacement === "TRUE" || c.replacement === "CONDITIONAL")))
+    .map((c) => {
+      const w = describeResourceChange(c);
+      return `${c.logicalResourceId} (${c.resourceType}): ${w.message}${w.causes.length ? ` Caused by: ${w.causes.join(", ")}.` : ""}`;
+    });
+}

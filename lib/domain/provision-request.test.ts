@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { ProvisioningParameter } from "./parameters";
 import {
-  buildProvisionRequestSchema,
   initialTagOptionValues,
   offeredTagOptions,
+  provisionRequestEnvelope,
+  provisionRequestSchema,
   tagOptionTags,
+  versionIssue,
+  type ProvisioningFormDefinition,
   type ProvisionRequestInput,
   type ProvisionRequestSchemaOptions,
 } from "./provision-request";
@@ -20,8 +23,10 @@ const tagOptions = [
   { key: "CostCenter", values: ["CC-42"] },
 ];
 
-function schemaWith(over: Partial<ProvisionRequestSchemaOptions> = {}) {
-  return buildProvisionRequestSchema({ parameters, reservedKeys: DEFAULT_RESERVED_TAG_KEYS, tagOptions, ...over });
+type Over = Partial<ProvisionRequestSchemaOptions> & Partial<ProvisioningFormDefinition>;
+
+function schemaWith({ parameters: ps = parameters, tagOptions: tos = tagOptions, metadata = { labels: {}, groups: [] }, ...options }: Over = {}) {
+  return provisionRequestSchema({ parameters: ps, metadata, tagOptions: tos }, { reservedKeys: DEFAULT_RESERVED_TAG_KEYS, mode: "launch", ownerBoundKeys: ["OwnerPrincipalArn"], ...options });
 }
 
 const body: ProvisionRequestInput = {
@@ -33,12 +38,12 @@ const body: ProvisionRequestInput = {
   tagOptions: { Environment: "dev" },
 };
 
-function issues(input: unknown, over: Partial<ProvisionRequestSchemaOptions> = {}): [string, string][] {
+function issues(input: unknown, over: Over = {}): [string, string][] {
   const r = schemaWith(over).safeParse(input);
-  return (r.error?.issues ?? []).map((i) => [i.path.join("."), i.message]);
+  return (r.error?.issues ?? []).map((i: { path: PropertyKey[]; message: string }) => [i.path.join("."), i.message]);
 }
 
-describe("buildProvisionRequestSchema", () => {
+describe("provisionRequestSchema", () => {
   it("parses a valid body and fills single-value tag options", () => {
     expect(schemaWith().parse(body)).toEqual({
       name: "alice-data",
@@ -51,7 +56,7 @@ describe("buildProvisionRequestSchema", () => {
   });
 
   it("keeps a launch path and drops an empty one", () => {
-    expect(schemaWith().parse({ ...body, pathId: "lpv3-abc" }).pathId).toBe("lpv3-abc");
+    expect(schemaWith().parse({ ...body, pathId: "lpv3-abcdefghijklm" }).pathId).toBe("lpv3-abcdefghijklm");
     expect(schemaWith().parse({ ...body, pathId: "" })).not.toHaveProperty("pathId");
   });
 
@@ -79,8 +84,41 @@ describe("buildProvisionRequestSchema", () => {
     ]);
   });
 
-  it("refuses malformed ids", () => {
-    expect(issues({ ...body, productId: "prod/../x" })).toEqual([["productId", '"prod/../x" is not a valid id for a product']]);
+  it("refuses malformed ids, never repeating more than 40 characters of them", () => {
+    expect(issues({ ...body, productId: "prod/../x" })).toEqual([["productId", '"prod/../x" is not the id of a product (expected an id like prod-abcdefghij123)']]);
+    expect(issues({ ...body, provisioningArtifactId: "prod-abcdefghijklm" })).toEqual([
+      ["provisioningArtifactId", '"prod-abcdefghijklm" is not the id of a product version (expected an id like pa-abcdefghij123)'],
+    ]);
+    const [[, message]] = issues({ ...body, productId: `prod-${"x".repeat(100_000)}` }) as [[string, string]];
+    expect(message.length).toBeLessThan(120);
+    expect(issues({ ...body, pathId: "lpv3-abc\u0000defghijk" })).toEqual([["pathId", '"lpv3-abc\\u{0}defghijk" is not the id of a launch path (expected an id like lpv3-abcdefghij123)']]);
+  });
+
+  it("refuses an unknown field and a body that is not an object, naming them", () => {
+    expect(issues({ ...body, admin: true })).toEqual([["", 'Unrecognized key: "admin"']]);
+    expect(issues([body])).toEqual([["", "The request must be a JSON object with name, productId, provisioningArtifactId and parameters"]]);
+    expect(issues({ ...body, parameters: "EncryptionType=SSE-KMS" })).toEqual([["parameters", "parameters must be an object of parameter names and values"]]);
+  });
+
+  it("caps every value at CloudFormation's 4,096 bytes, lists counted together", () => {
+    const long = "é".repeat(2049); // 4,098 bytes
+    expect(issues({ ...body, parameters: { ...body.parameters, EncryptionType: long } })).toEqual([
+      ["parameters.EncryptionType", "Encryption Type is too long: AWS accepts at most 4096 bytes (this value takes 4098)"],
+    ]);
+    const items = Array.from({ length: 120 }, (_, i) => `arn:aws:iam::123456789012:role/Role${i}`);
+    expect(issues({ ...body, parameters: { ...body.parameters, S3UserARNs: items } })[0]?.[1]).toMatch(/^S3 User ARNs is too long: AWS accepts at most 4096 bytes for all items together \(these 120 items take \d+\)$/);
+  });
+
+  it("refuses parameter names CloudFormation could not have and more than 200 of them", () => {
+    expect(issues({ ...body, parameters: { ...body.parameters, "../x": "1" } })).toEqual([["parameters.../x", '"../x" is not a parameter name (letters and digits only)']]);
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, "x"]));
+    expect(issues({ ...body, parameters: many })).toEqual([["parameters", "Too many parameters: a product has at most 200 (this request has 201)"]]);
+    expect(issues({ ...body, parameters: { ...body.parameters, EncryptionType: { $ne: 1 } } })).toEqual([["parameters.EncryptionType", "Encryption Type must be text, a number or a list of text"]]);
+  });
+
+  it("says once that 10,000 tags are too many instead of checking each", () => {
+    const tags = Array.from({ length: 10_000 }, () => ({ key: "aws:x", value: "" }));
+    expect(issues({ ...body, tags })).toEqual([["tags", "Too many tags: AWS allows 50 per resource, including the 3 the portal adds (you have 10000)"]]);
   });
 
   it("reports parameter issues under parameters.<key>", () => {
@@ -141,7 +179,7 @@ describe("buildProvisionRequestSchema", () => {
 
     it("accepts a body without tag options when the product has none", () => {
       const { tagOptions: _omit, ...rest } = body;
-      expect(buildProvisionRequestSchema({ parameters, reservedKeys: DEFAULT_RESERVED_TAG_KEYS }).parse(rest).tagOptions).toEqual({});
+      expect(schemaWith({ tagOptions: [] }).parse(rest).tagOptions).toEqual({});
     });
   });
 
@@ -158,6 +196,23 @@ describe("buildProvisionRequestSchema", () => {
         ["parameters.ApiToken", "Api Token is required"],
       ]);
     });
+  });
+
+  it("refuses a value for an owner-bound parameter, whatever its case, and leaves it out", () => {
+    const owner: ProvisioningParameter = { key: "OwnerPrincipalArn", type: "String", noEcho: false, constraints: { allowedPattern: "arn:.*" } };
+    const withOwner = [...parameters, owner];
+    expect(issues({ ...body, parameters: { ...body.parameters, OwnerPrincipalArn: "arn:aws:iam::999999999999:root" } }, { parameters: withOwner })).toEqual([
+      ["parameters.OwnerPrincipalArn", "Owner Principal Arn is set by the portal to the owner's AWS identity: leave it out"],
+    ]);
+    expect(issues({ ...body, parameters: { ...body.parameters, OwnerPrincipalArn: "x" } }, { parameters: withOwner, ownerBoundKeys: ["ownerprincipalarn"] })[0]?.[0]).toBe("parameters.OwnerPrincipalArn");
+    // Not required from people: the portal fills it.
+    const parsed = schemaWith({ parameters: withOwner }).parse(body);
+    expect(parsed.parameters).not.toHaveProperty("OwnerPrincipalArn");
+  });
+
+  it("names parameters by the template's labels", () => {
+    const metadata = { labels: { EncryptionType: "Encryption" }, groups: [] };
+    expect(issues({ ...body, parameters: { EncryptionType: "none" } }, { metadata })).toEqual([["parameters.EncryptionType", "Encryption must be one of: SSE-S3, SSE-KMS"]]);
   });
 
   it("reports problems in every part at once", () => {
@@ -189,5 +244,52 @@ describe("tag option helpers", () => {
       { key: "Environment", value: "dev" },
       { key: "CostCenter", value: "CC-42" },
     ]);
+  });
+});
+
+describe("provisionRequestEnvelope", () => {
+  const envelope = provisionRequestEnvelope(DEFAULT_RESERVED_TAG_KEYS);
+  const found = (input: unknown) => (envelope.safeParse(input).error?.issues ?? []).map((i) => [i.path.join("."), i.message]);
+
+  it("accepts what the full schema accepts, without knowing the product", () => {
+    expect(envelope.safeParse(body).success).toBe(true);
+  });
+
+  it("refuses ids, shapes and sizes with the full schema's words", () => {
+    const bad = { ...body, productId: "<script>", pathId: "lpv9-x", tags: Array.from({ length: 51 }, () => ({ key: "k", value: "v" })) };
+    expect(found(bad)).toEqual(issues(bad));
+    expect(found({ ...body, parameters: { A: "x".repeat(5000) } })).toEqual([["parameters.A", "A is too long: AWS accepts at most 4096 bytes (this value takes 5000)"]]);
+    expect(found({ ...body, name: undefined })).toEqual([["name", "Name is required"]]);
+  });
+
+  it("leaves the rules about each value to the full schema, which reports them all at once", () => {
+    const bad = { ...body, name: "my data", tags: [{ key: "ownerEmail", value: "x" }], parameters: { EncryptionType: "none" } };
+    expect(found(bad)).toEqual([]);
+    expect(issues(bad).map(([path]) => path)).toEqual(["name", "parameters.EncryptionType", "tags.0.key"]);
+  });
+});
+
+describe("versionIssue", () => {
+  const versions = [
+    { id: "pa-aaaaaaaaaaaaa", name: "v1.0.0", deprecated: true },
+    { id: "pa-bbbbbbbbbbbbb", name: "v1.1.0", deprecated: false },
+    { id: "pa-ccccccccccccc", name: "v0.9.0", deprecated: true },
+  ];
+
+  it("refuses a version the product does not have", () => {
+    expect(versionIssue(versions, "pa-zzzzzzzzzzzzz", { mode: "launch" })).toBe("That version does not exist for this product: choose one of the listed versions");
+  });
+
+  it("refuses a deprecated version for a launch", () => {
+    expect(versionIssue(versions, "pa-aaaaaaaaaaaaa", { mode: "launch" })).toBe("v1.0.0 is deprecated: new products cannot be launched with it. Choose a current version");
+    expect(versionIssue(versions, "pa-bbbbbbbbbbbbb", { mode: "launch" })).toBeNull();
+  });
+
+  it("lets a product stay on its deprecated version but not move to another deprecated one", () => {
+    expect(versionIssue(versions, "pa-aaaaaaaaaaaaa", { mode: "update", currentVersionId: "pa-aaaaaaaaaaaaa" })).toBeNull();
+    expect(versionIssue(versions, "pa-ccccccccccccc", { mode: "update", currentVersionId: "pa-aaaaaaaaaaaaa" })).toBe(
+      "v0.9.0 is deprecated: a product can stay on a deprecated version but not move to one. Choose a current version",
+    );
+    expect(versionIssue(versions, "pa-bbbbbbbbbbbbb", { mode: "update", currentVersionId: "pa-aaaaaaaaaaaaa" })).toBeNull();
   });
 });

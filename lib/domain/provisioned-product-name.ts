@@ -40,7 +40,7 @@ export function isProvisionedProductNameTaken(name: string, existingNames: Itera
 
 /** The naming rule alone. Surrounding spaces are trimmed first. */
 export const provisionedProductNameSchema = z
-  .string()
+  .string({ error: "Name is required" })
   .trim()
   .superRefine((name, ctx) => {
     const issue = provisionedProductNameIssue(name);

@@ -151,11 +151,11 @@ export function tagKeyIssue(rawKey: string, reservedKeys: readonly string[]): st
       ? `Tag key "${key}" is reserved: the portal sets it for you`
       : `Tag key "${key}" is reserved (as "${canonical}"): the portal sets it for you`;
   }
-  if (lower(key).startsWith("aws:")) return `Tag key "${key}" may not start with "aws:": that prefix is kept for AWS's own tags`;
   const length = characterCount(key);
   if (length > TAG_KEY_MAX_LENGTH) {
     return `Tag key "${truncateCharacters(key, 20)}…" is ${length} characters long: AWS allows at most ${TAG_KEY_MAX_LENGTH}`;
   }
+  if (lower(key).startsWith("aws:")) return `Tag key "${key}" may not start with "aws:": that prefix is kept for AWS's own tags`;
   const bad = disallowedCharacters(key);
   if (bad.length > 0) {
     return `Tag key "${key}" contains ${describeCharacters(bad)}: only ${ALLOWED_IN_WORDS} are allowed`;
@@ -230,7 +230,20 @@ export function validateUserTags(tags: readonly Tag[], options: ValidateUserTags
   return issues.sort((a, b) => a.index - b.index || (a.field === b.field ? 0 : a.field === "key" ? -1 : 1));
 }
 
-export const tagSchema = z.object({ key: z.string(), value: z.string() });
+export const tagSchema = z.strictObject({ key: z.string(), value: z.string() }, { error: (issue) => (issue.code === "invalid_type" ? "each tag must be { key, value }" : undefined) });
+
+/**
+ * The shape of a tag list, and AWS's hard limit on its length, without the rules about each tag:
+ * what the server can check before it knows the product. Far past the limit it says so once
+ * rather than check (and report on) every row.
+ */
+export function tagListEnvelope(reservedKeys: readonly string[]) {
+  return z.array(tagSchema, { error: "tags must be a list of { key, value } pairs" }).superRefine((tags, ctx) => {
+    if (tags.length > MAX_TAGS_PER_RESOURCE) {
+      ctx.addIssue({ code: "custom", message: `Too many tags: AWS allows ${MAX_TAGS_PER_RESOURCE} per resource, including the ${countReservedTags(reservedKeys)} the portal adds (you have ${tags.length})` });
+    }
+  });
+}
 
 /**
  * The tags editor's schema, for react-hook-form's zod resolver and for the route handler. Issues
@@ -241,9 +254,9 @@ export function userTagsSchema(
   reservedKeys: readonly string[],
   options: Omit<ValidateUserTagsOptions, "reservedKeys"> = {},
 ) {
-  return z
-    .array(tagSchema)
+  return tagListEnvelope(reservedKeys)
     .superRefine((tags, ctx) => {
+      if (tags.length > MAX_TAGS_PER_RESOURCE) return; // said by the envelope
       for (const issue of validateUserTags(tags, { ...options, reservedKeys })) {
         ctx.addIssue({ code: "custom", message: issue.message, path: [issue.index, issue.field] });
       }

@@ -24,6 +24,7 @@ export function productQuery(id: string) {
   return queryOptions({
     queryKey: productKeys.detail(id),
     queryFn: () => fetchJson<ProductDetailView>(`/api/products/${encodeURIComponent(id)}`),
-    refetchInterval: (query) => (query.state.data && !isSettledProductStatus(query.state.data.status) ? POLL_MS : false),
+    // While AWS works, or a transfer runs (its first step leaves the status as it is).
+    refetchInterval: (query) => (query.state.data && (!isSettledProductStatus(query.state.data.status) || query.state.data.transfer?.status === "RUNNING") ? POLL_MS : false),
   });
 }

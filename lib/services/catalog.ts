@@ -3,6 +3,7 @@ import { asUser, sc } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { logger } from "@/lib/logger";
 import { NotFoundError } from "@/lib/errors";
+import { isServiceCatalogId } from "@/lib/domain/ids";
 import type { User } from "@/generated/prisma/client";
 import YAML from "yaml";
 import { templateMetadataFromTemplate, type ProvisioningParameter, type TemplateMetadata } from "@/lib/domain/parameters";
@@ -39,6 +40,12 @@ export type ProvisioningForm = {
   usageInstructions: { type: string; value: string }[];
   tagOptions: TagOption[];
   outputKeys: { key: string; description: string }[];
+  /**
+   * Whether AWS applies tag changes when the product is updated: only where a RESOURCE_UPDATE
+   * constraint says TagUpdateOnProvisionedProduct ALLOWED (AWS reports it among the usage
+   * instructions as `tagUpdateOnProvisionedProduct`). Absent: not allowed.
+   */
+  tagUpdatesAllowed: boolean;
 };
 
 // Catalog data changes rarely, but what a person may see depends on their role: cache per user.
@@ -84,6 +91,8 @@ export function defaultVersion(versions: ProductVersion[]): ProductVersion | und
 }
 
 export async function getProductDetail(user: User, productId: string): Promise<ProductDetail> {
+  // A forged or mistyped id is not worth an AWS call (nor a cache entry).
+  if (!isServiceCatalogId("product", productId)) throw new NotFoundError("That product is not in your catalog.");
   return cached(`${user.id}:product:${productId}`, () =>
     asUser(identityOf(user), "Loading the product", async (client) => {
       const [described, paths] = await Promise.all([sc.describeProduct(client, productId), sc.listLaunchPaths(client, productId)]);
@@ -119,6 +128,9 @@ export async function getProductDetail(user: User, productId: string): Promise<P
  * instructions and TagOptions.
  */
 export async function getProvisioningForm(user: User, input: { productId: string; artifactId: string; pathId?: string }): Promise<ProvisioningForm> {
+  if (!isServiceCatalogId("product", input.productId) || !isServiceCatalogId("version", input.artifactId) || (input.pathId !== undefined && !isServiceCatalogId("launchPath", input.pathId))) {
+    throw new NotFoundError("That product version is not in your catalog.");
+  }
   return cached(`${user.id}:form:${input.productId}:${input.artifactId}:${input.pathId ?? ""}`, () =>
     asUser(identityOf(user), "Loading the product's parameters", async (client) => {
       const [described, artifact] = await Promise.all([
@@ -152,6 +164,7 @@ export async function getProvisioningForm(user: User, input: { productId: string
           .filter((u) => u.Value && !TECHNICAL_USAGE_TYPES.has(u.Type ?? ""))
           .map((u) => ({ type: u.Type ?? "", value: u.Value ?? "" })),
         tagOptions: (described.TagOptions ?? []).map((t) => ({ key: t.Key ?? "", values: t.Values ?? [] })),
+        tagUpdatesAllowed: (described.UsageInstructions ?? []).some((u) => u.Type === "tagUpdateOnProvisionedProduct" && u.Value === "ALLOWED"),
         outputKeys: (described.ProvisioningArtifactOutputKeys ?? described.ProvisioningArtifactOutputs ?? []).map((o) => ({
           key: o.Key ?? "",
           description: o.Description ?? "",

@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/api/with-user";
+import { catalogPathParams } from "@/lib/api/schemas";
 import { getProductDetail } from "@/lib/services/catalog";
 
-export const GET = withUser<{ productId: string }>(async ({ user, params }) => getProductDetail(user, params.productId), { permission: "catalog:read" });
+export const GET = withUser(async ({ user, params }) => getProductDetail(user, params.productId), { permission: "catalog:read", params: catalogPathParams });

@@ -1,14 +1,15 @@
 import { withUser } from "@/lib/api/with-user";
+import { productPathParams } from "@/lib/api/schemas";
 import { getProductView, toSummary } from "@/lib/services/products";
 import { updateProduct } from "@/lib/services/provisioning";
 
-export const GET = withUser<{ id: string }>(async ({ user, params }) => getProductView(user, params.id), { permission: "product:read" });
+export const GET = withUser(async ({ user, params, requestId }) => getProductView(user, params.id, requestId), { permission: "product:read", params: productPathParams });
 
 /** Update parameters and/or version. */
-export const PATCH = withUser<{ id: string }>(
-  async ({ user, params, request, requestId }) => {
-    const product = await updateProduct({ user, requestId }, params.id, await request.json().catch(() => null));
+export const PATCH = withUser(
+  async ({ user, params, body, requestId }) => {
+    const product = await updateProduct({ user, requestId }, params.id, body);
     return toSummary({ ...product, owner: user });
   },
-  { permission: "product:update" },
+  { permission: "product:update", params: productPathParams },
 );

@@ -1,4 +1,9 @@
 import { withUser } from "@/lib/api/with-user";
-import { isNameAvailable } from "@/lib/services/products";
+import { nameAvailableQuery } from "@/lib/api/schemas";
+import { checkNameAvailable } from "@/lib/services/products";
 
-export const GET = withUser(async ({ request }) => ({ available: await isNameAvailable(request.nextUrl.searchParams.get("name") ?? "") }), { permission: "product:launch" });
+/** Whether a name is free for a new product (a name AWS would refuse is a 422, not "available"). */
+export const GET = withUser(async ({ user, query }) => ({ available: await checkNameAvailable(user, query.name) }), {
+  permission: "product:launch",
+  query: nameAvailableQuery,
+});

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { getProductDetail } from "@/lib/services/catalog";
@@ -10,7 +11,11 @@ export const metadata: Metadata = { title: "Launch a product" };
 export default async function LaunchPage({ params }: { params: Promise<{ productId: string }> }) {
   const { productId } = await params;
   const user = await requireUser();
-  const product = await getProductDetail(user, productId);
+  // A malformed or unknown product id is the not-found page (the service refuses it before AWS).
+  const product = await getProductDetail(user, productId).catch((error: unknown) => {
+    if ((error as { status?: number }).status === 404) notFound();
+    throw error;
+  });
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -26,7 +31,7 @@ export default async function LaunchPage({ params }: { params: Promise<{ product
           Support: {product.supportDescription} {product.supportEmail ? <a className="underline" href={`mailto:${product.supportEmail}`}>{product.supportEmail}</a> : null}
         </p>
       ) : null}
-      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} />
+      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} />
     </>
   );
 }

@@ -13,7 +13,10 @@ export const metadata: Metadata = { title: "Update product" };
 export default async function UpdatePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const view = await getProductView(user, id).catch(() => null);
+  const view = await getProductView(user, id).catch((error: unknown) => {
+    if ((error as { status?: number }).status === 404) return null;
+    throw error;
+  });
   if (!view || !view.canChange) notFound();
   const reservedKeys = env().RESERVED_TAG_KEYS;
   const product = await getProductDetail(user, view.productId);
@@ -34,6 +37,7 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
       <ProvisionForm
         product={product}
         reservedKeys={reservedKeys}
+        ownerBoundKeys={env().OWNER_BOUND_PARAMETERS}
         existing={{
           id: view.id,
           name: view.name,

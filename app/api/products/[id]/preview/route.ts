@@ -1,7 +1,8 @@
 import { withUser } from "@/lib/api/with-user";
+import { productPathParams } from "@/lib/api/schemas";
 import { previewUpdate } from "@/lib/services/provisioning";
 
-export const POST = withUser<{ id: string }>(
-  async ({ user, params, request, requestId }) => previewUpdate({ user, requestId }, params.id, await request.json().catch(() => null)),
-  { permission: "product:update" },
-);
+export const POST = withUser(async ({ user, params, body, requestId }) => previewUpdate({ user, requestId }, params.id, body), {
+  permission: "product:update",
+  params: productPathParams,
+});
