@@ -1,8 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
+import { baseURL } from "./e2e/support/ports";
+
+const COUNTING_SPECS = /(authorization-matrix|bad-input)\.spec\.ts/;
 
 // End-to-end tests drive Debian's Chromium (Playwright's own browser download is not reachable
 // here) against the real launcher: embedded PostgreSQL, local OIDC provider, AWS emulator, portal.
-const baseURL = "http://localhost:3000";
 
 export default defineConfig({
   testDir: "e2e",
@@ -23,7 +25,11 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"] },
+    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"], testIgnore: COUNTING_SPECS },
+    // Specs that count the AWS calls people cause run alone, one after the other, after the rest:
+    // nobody else's work (launches, their tracking) may run meanwhile.
+    { name: "authorization", testMatch: /authorization-matrix\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["chromium"] },
+    { name: "bad-input", testMatch: /bad-input\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["authorization"] },
   ],
   webServer: {
     command: "npx tsx e2e/support/serve.ts",

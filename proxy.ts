@@ -1,9 +1,11 @@
 /**
- * Runs before every request: a per-request CSP nonce, a request id for the logs, and an
- * optimistic redirect to sign-in when there is no session cookie at all. The real authorization
- * happens in the page layouts and route guards; this only saves a round trip.
+ * Runs before every request: a per-request CSP nonce, a request id for the logs, HSTS in
+ * production mode, and an optimistic redirect to sign-in when there is no session cookie at all.
+ * The real authorization happens in the page layouts and route guards; this only saves a round trip.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { requestIdFrom } from "@/lib/request-id";
+import { env } from "@/lib/env";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 const PUBLIC_PREFIXES = ["/signin", "/api/", "/_next/", "/favicon"];
@@ -25,9 +27,19 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+// Two years, subdomains included: production mode is https only (APP_URL must be https). Set here,
+// not in next.config.ts, whose headers are fixed when the portal is built, whatever the mode it runs in.
+const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
+
+function withTransportSecurity(response: NextResponse): NextResponse {
+  if (env().QUARTERMASTER_MODE === "production") response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  return response;
+}
+
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+  // A caller's id only when it is plain and short; it ends up in every log line of the request.
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
 
   const isPublic = PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
@@ -37,7 +49,7 @@ export function proxy(request: NextRequest) {
     url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
     const redirect = NextResponse.redirect(url);
     redirect.headers.set("x-request-id", requestId);
-    return redirect;
+    return withTransportSecurity(redirect);
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
@@ -45,11 +57,13 @@ export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("x-request-id", requestId);
+  // The path, for pages that record a refused visit in the audit log (set here, never the caller's).
+  headers.set("x-pathname", pathname);
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("x-request-id", requestId);
-  return response;
+  return withTransportSecurity(response);
 }
 
 export const config = {

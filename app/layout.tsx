@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Providers } from "@/app/providers";
+import { LocalModeFooter } from "@/components/layout/local-mode-footer";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,6 +13,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body className="min-h-screen font-sans">
         <Providers>{children}</Providers>
+        <LocalModeFooter />
       </body>
     </html>
   );

@@ -8,6 +8,8 @@ export const log = {
   info: (message: string) => console.log(`[launcher] ${message}`),
   warn: (message: string) => console.warn(`[launcher] warning: ${message}`),
   error: (message: string) => console.error(`[launcher] error: ${message}`),
+  /** A block that must not be missed (the local demo mode notice). */
+  banner: (lines: string[]) => console.log(lines.map((line) => `[launcher] ${line}`).join("\n")),
 };
 
 /** Copy a child's output line by line, each line prefixed. */

@@ -187,6 +187,25 @@ describe("local OIDC provider", () => {
     expect(alice).toMatchObject({ name: "Alice Example", department: "Neuroscience", project: "ADNI", groups: [] });
   });
 
+  it("says the unverified demo user's email is not verified, in the ID token and /userinfo", async () => {
+    const browser = new Browser();
+    const { url, verifier } = authorizationUrl(provider.issuer);
+    const login = await browser.follow(url, redirectUri);
+    const submitted = await postForm(browser, formAction(await login.response.text(), login.url), { email: "unverified@example.org", password: "demo" });
+    const callback = await browser.follow(new URL(submitted.headers.get("location")!, login.url).toString(), redirectUri);
+    const code = new URL(callback.url).searchParams.get("code")!;
+    const tokens = (await (
+      await fetch(`${provider.issuer}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, client_id: clientId, client_secret: clientSecret }).toString(),
+      })
+    ).json()) as { id_token: string; access_token: string };
+    expect(decodeJwt(tokens.id_token).payload).toMatchObject({ email: "unverified@example.org", email_verified: false });
+    const userinfo = await fetch(`${provider.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(await userinfo.json()).toMatchObject({ email: "unverified@example.org", email_verified: false });
+  });
+
   it("re-renders the login page with an error and the email kept after a wrong password", async () => {
     const browser = new Browser();
     const login = await browser.follow(authorizationUrl(provider.issuer).url, redirectUri);

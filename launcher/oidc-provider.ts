@@ -1,6 +1,7 @@
 /**
- * A local OpenID Connect provider for development and tests, built on `oidc-provider` 8: three demo
- * people, a plain login page, consent granted automatically, authorization code + PKCE only.
+ * A local OpenID Connect provider for development and tests, built on `oidc-provider` 8: demo
+ * people (one whose email is not verified, whom the portal refuses), a plain login page, consent
+ * granted automatically, authorization code + PKCE only.
  * The portal talks to it exactly as it would to a production identity provider.
  */
 import { generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
@@ -19,6 +20,8 @@ export type DemoUser = {
   department: string;
   project: string;
   groups: string[];
+  /** Sent as `email_verified`; true unless said otherwise. */
+  emailVerified?: boolean;
 };
 
 export const DEMO_PASSWORD = "demo";
@@ -34,6 +37,18 @@ export const demoUsers: readonly DemoUser[] = [
     department: "IT",
     project: "Platform",
     groups: ["quartermaster-admins"],
+  },
+  // A researcher who leaves: the offboarding and deactivation demo (and test) account.
+  { sub: "demo-carol", email: "carol@example.org", password: DEMO_PASSWORD, name: "Carol Example", department: "Epidemiology", project: "UKB", groups: [] },
+  {
+    sub: "demo-unverified",
+    email: "unverified@example.org",
+    password: DEMO_PASSWORD,
+    name: "Unverified Example",
+    department: "Neuroscience",
+    project: "ADNI",
+    groups: [],
+    emailVerified: false,
   },
 ];
 
@@ -204,7 +219,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
           return {
             sub,
             email: user.email,
-            email_verified: true,
+            email_verified: user.emailVerified ?? true,
             name: user.name,
             department: user.department,
             project: user.project,

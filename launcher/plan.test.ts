@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseLauncherSettings, parsePortalEnv } from "@/lib/env";
-import { composePortalEnvironment, EMULATOR_CREDENTIALS, parseFlags, planLaunch, UsageError, type LaunchPlan, type ResolvedParts } from "./plan";
+import { composePortalEnvironment, EMULATOR_CREDENTIALS, localModeNotice, parseFlags, planLaunch, UsageError, type LaunchPlan, type ResolvedParts } from "./plan";
 
 const root = "/srv/quartermaster";
 const plan = (env: Record<string, string> = {}, argv: string[] = []) => planLaunch(parseLauncherSettings(env), parseFlags(argv), root);
@@ -18,15 +18,28 @@ describe("parseFlags", () => {
   });
 });
 
+/** A complete production configuration; AWS credentials come from the SDK's default chain (a profile). */
+const production = {
+  DATABASE_URL: "postgresql://qm@db.internal:5432/qm",
+  OIDC_ISSUER: "https://login.example.org",
+  OIDC_CLIENT_SECRET: "from-idp",
+  AUTH_SECRET: "s".repeat(48),
+  APP_URL: "https://quartermaster.example.org",
+  AWS_ENDUSER_ROLE_ARN: "arn:aws:iam::210987654321:role/ServiceCatalogEndusers",
+  AWS_ADMIN_ROLE_ARN: "arn:aws:iam::210987654321:role/ServiceCatalogAdmins",
+  AWS_PROFILE: "quartermaster",
+  AWS_REGION: "eu-west-1",
+};
+
 describe("planLaunch: which parts start", () => {
-  it("starts every embedded part when nothing is configured", () => {
+  it("local mode (no production setting): starts every embedded part", () => {
     const p = plan();
+    expect(p.mode).toBe("local");
     expect(p.postgres).toEqual({ dataDir: "/srv/quartermaster/.data/postgres", port: 5488, database: "quartermaster" });
     expect(p.oidc).toMatchObject({
       port: 3001,
       issuer: "http://localhost:3001",
       clientId: "quartermaster",
-      clientSecret: undefined,
       clientSecretFile: "/srv/quartermaster/.data/oidc/client-secret",
       dataDir: "/srv/quartermaster/.data/oidc",
       redirectUris: ["http://localhost:3000/api/auth/callback/oidc"],
@@ -35,31 +48,20 @@ describe("planLaunch: which parts start", () => {
     expect(p.emulator).toEqual({ port: 4566, stateFile: "/srv/quartermaster/.data/emulator-state.json", timings: {} });
     expect(p.authSecretFile).toBe("/srv/quartermaster/.data/auth-secret");
     expect(p.portal).toEqual({ port: 3000, appUrl: "http://localhost:3000", healthUrl: "http://127.0.0.1:3000/api/health" });
-    expect(p).toMatchObject({ mode: "start", build: true });
+    expect(p).toMatchObject({ command: "start", build: true });
   });
 
-  it("starts no PostgreSQL with DATABASE_URL", () => {
-    expect(plan({ DATABASE_URL: "postgresql://u:p@db:5432/qm" }).postgres).toBeNull();
-  });
-
-  it("starts no OIDC provider with OIDC_ISSUER, and a local one with the given client id and secret otherwise", () => {
-    expect(plan({ OIDC_ISSUER: "https://login.example.org/realms/x" }).oidc).toBeNull();
-    expect(plan({ OIDC_CLIENT_ID: "qm", OIDC_CLIENT_SECRET: "s3cret", LOCAL_OIDC_PORT: "3101" }).oidc).toMatchObject({
-      issuer: "http://localhost:3101",
-      clientId: "qm",
-      clientSecret: "s3cret",
-    });
-  });
-
-  it("starts no emulator when any AWS endpoint or access key is configured", () => {
-    const configurations: Record<string, string>[] = [
-      { AWS_ENDPOINT_URL: "http://localhost:9999" },
-      { AWS_ENDPOINT_URL_SERVICE_CATALOG: "https://servicecatalog.eu-west-1.amazonaws.com" },
-      { AWS_ENDPOINT_URL_STS: "https://sts.eu-west-1.amazonaws.com" },
-      { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x" },
+  it("production mode: starts no stand-in at all, whichever credential source AWS uses", () => {
+    const credentialSources: Record<string, string>[] = [
+      { AWS_PROFILE: "quartermaster" },
+      { AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token", AWS_ROLE_ARN: "arn:aws:iam::210987654321:role/qm" },
+      { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x" },
+      {},
     ];
-    for (const env of configurations) {
-      expect(plan(env).emulator, JSON.stringify(env)).toBeNull();
+    for (const credentials of credentialSources) {
+      const p = plan({ ...production, AWS_PROFILE: "", ...credentials });
+      expect(p, JSON.stringify(credentials)).toMatchObject({ mode: "production", postgres: null, oidc: null, emulator: null, authSecretFile: null });
+      expect(p.portal).toEqual({ port: 3000, appUrl: "https://quartermaster.example.org", healthUrl: "http://127.0.0.1:3000/api/health" });
     }
   });
 
@@ -81,11 +83,24 @@ describe("planLaunch: which parts start", () => {
   });
 
   it("derives the callback URL from APP_URL without doubling slashes", () => {
-    expect(plan({ APP_URL: "https://portal.example.org/" }).oidc?.redirectUris).toEqual(["https://portal.example.org/api/auth/callback/oidc"]);
+    expect(plan({ APP_URL: "http://localhost:3100/", LOCAL_OIDC_PORT: "3101" }).oidc).toMatchObject({
+      issuer: "http://localhost:3101",
+      redirectUris: ["http://localhost:3100/api/auth/callback/oidc"],
+    });
   });
 
   it("dev mode never builds", () => {
-    expect(plan({}, ["--dev"])).toMatchObject({ mode: "dev", build: false });
+    expect(plan({}, ["--dev"])).toMatchObject({ command: "dev", build: false });
+  });
+});
+
+describe("localModeNotice", () => {
+  it("says what runs locally, that the demo passwords are public and that AWS is an emulator", () => {
+    const notice = localModeNotice(plan({ EMULATOR_PORT: "3102", LOCAL_OIDC_PORT: "3101" })).join("\n");
+    expect(notice).toContain("LOCAL DEMO MODE");
+    expect(notice).toContain("Not for real data");
+    expect(notice).toMatch(/http:\/\/localhost:3101; its passwords are public/);
+    expect(notice).toMatch(/local emulator on http:\/\/127\.0\.0\.1:3102, not an AWS account/);
   });
 });
 
@@ -98,10 +113,11 @@ describe("composePortalEnvironment", () => {
   };
   const compose = (env: Record<string, string>, p: LaunchPlan = plan(env), r: ResolvedParts = resolved) => composePortalEnvironment({ ...env, HOME: "/root" }, parseLauncherSettings(env), p, r);
 
-  it("gives the portal everything the embedded parts resolved, in a form the portal accepts", () => {
+  it("local mode: gives the portal everything the embedded parts resolved, in a form the portal accepts", () => {
     const env = compose({});
     expect(env).toMatchObject({
       HOME: "/root",
+      QUARTERMASTER_MODE: "local",
       DATABASE_URL: resolved.databaseUrl,
       OIDC_ISSUER: "http://localhost:3001",
       OIDC_CLIENT_ID: "quartermaster",
@@ -114,33 +130,28 @@ describe("composePortalEnvironment", () => {
       NODE_ENV: "production",
       PORT: "3000",
     });
-    expect(() => parsePortalEnv(env)).not.toThrow();
+    expect(parsePortalEnv(env).QUARTERMASTER_MODE).toBe("local");
   });
 
-  it("keeps what the person configured and adds no emulator settings for real AWS", () => {
-    const given = {
-      DATABASE_URL: "postgresql://qm@db.internal:5432/qm",
-      OIDC_ISSUER: "https://login.example.org",
-      OIDC_CLIENT_SECRET: "from-idp",
-      AUTH_SECRET: "s".repeat(48),
-      AWS_ACCESS_KEY_ID: "AKIAREALKEY",
-      AWS_SECRET_ACCESS_KEY: "real",
-      AWS_SESSION_TOKEN: "token",
-      AWS_REGION: "eu-west-1",
-    };
-    const env = compose(given, plan(given), { databaseUrl: given.DATABASE_URL, oidc: null, emulatorUrl: null, authSecret: given.AUTH_SECRET });
-    expect(env).toMatchObject({ ...given, AWS_EC2_METADATA_DISABLED: "true" });
+  it("production mode: passes the settings through untouched, the AWS profile included, and injects no keys", () => {
+    const env = compose(production, plan(production), { databaseUrl: production.DATABASE_URL, oidc: null, emulatorUrl: null, authSecret: production.AUTH_SECRET });
+    expect(env).toMatchObject({ ...production, QUARTERMASTER_MODE: "production", NEXTAUTH_URL: "https://quartermaster.example.org" });
+    // No key, endpoint or metadata switch of the launcher's: the SDK's default chain finds the credentials.
+    expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
     expect(env.AWS_ENDPOINT_URL).toBeUndefined();
+    expect(env.AWS_EC2_METADATA_DISABLED).toBeUndefined();
+    expect(parsePortalEnv(env).QUARTERMASTER_MODE).toBe("production");
+  });
+
+  it("production mode: keeps explicit keys and endpoints as given", () => {
+    const given = { ...production, AWS_PROFILE: "", AWS_ACCESS_KEY_ID: "AKIAREALKEY", AWS_SECRET_ACCESS_KEY: "real", AWS_SESSION_TOKEN: "token", AWS_ENDPOINT_URL_STS: "https://sts.eu-west-1.amazonaws.com" };
+    const env = compose(given, plan(given), { databaseUrl: given.DATABASE_URL, oidc: null, emulatorUrl: null, authSecret: given.AUTH_SECRET });
+    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: "AKIAREALKEY", AWS_SECRET_ACCESS_KEY: "real", AWS_SESSION_TOKEN: "token", AWS_ENDPOINT_URL_STS: given.AWS_ENDPOINT_URL_STS });
     expect(() => parsePortalEnv(env)).not.toThrow();
   });
 
   it("runs next dev in development mode", () => {
     expect(compose({}, plan({}, ["--dev"])).NODE_ENV).toBe("development");
-  });
-
-  it("drops stray AWS session settings when pointing the portal at the emulator", () => {
-    const env = compose({ AWS_SESSION_TOKEN: "stale", AWS_PROFILE: "work" });
-    expect(env.AWS_SESSION_TOKEN).toBeUndefined();
-    expect(env.AWS_PROFILE).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 /**
- * The local AWS emulator (Service Catalog + STS), run in the launcher's process when no AWS
- * endpoint or credentials are configured.
+ * The local AWS emulator (Service Catalog + STS), run in the launcher's process in local mode.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,7 +19,7 @@ export async function startEmulatorPart(plan: NonNullable<LaunchPlan["emulator"]
   if (!existsSync(fileURLToPath(EMULATOR_MODULE))) {
     throw new Error(
       `the AWS emulator is missing (${fileURLToPath(EMULATOR_MODULE)} not found). ` +
-        "Set AWS_ENDPOINT_URL (or AWS credentials) to use real AWS or another endpoint instead.",
+        "Local mode needs it; production mode (see README) uses real AWS instead.",
     );
   }
   // A computed specifier: the emulator is loaded only when it is needed.
@@ -33,7 +32,7 @@ export async function startEmulatorPart(plan: NonNullable<LaunchPlan["emulator"]
     const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
     throw new Error(
       inUse
-        ? `AWS emulator could not listen on port ${plan.port}: it is in use (set EMULATOR_PORT, or AWS_ENDPOINT_URL to use another endpoint)`
+        ? `AWS emulator could not listen on port ${plan.port}: it is in use (set EMULATOR_PORT)`
         : `AWS emulator did not start: ${err instanceof Error ? err.message : String(err)}`,
     );
   }

