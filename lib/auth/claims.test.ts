@@ -24,6 +24,31 @@ describe("readLoginClaims", () => {
     expect(readLoginClaims(issuer, { sub: "x", email: "x@example.org", preferred_username: "xavier" }).name).toBe("xavier");
   });
 
+  it("reads email_verified as a boolean or as text, and leaves it out when the provider does not say", () => {
+    const read = (email_verified: unknown) => readLoginClaims(issuer, { sub: "x", email: "x@example.org", email_verified }).emailVerified;
+    expect(read(true)).toBe(true);
+    expect(read(false)).toBe(false);
+    expect(read("true")).toBe(true);
+    expect(read(" FALSE ")).toBe(false);
+    expect(read(undefined)).toBeUndefined();
+    expect(read(null)).toBeUndefined();
+    expect(read("maybe")).toBeUndefined();
+    expect(read(0)).toBeUndefined();
+  });
+
+  it("keeps a 'not verified' from the ID token even when /userinfo leaves the claim out or says otherwise", () => {
+    const idToken = { sub: "x", email: "x@example.org", email_verified: false };
+    expect(readLoginClaims(issuer, idToken, { department: "Genomics" }).emailVerified).toBe(false);
+    expect(readLoginClaims(issuer, idToken, { email: "X@example.org", email_verified: true }).emailVerified).toBe(false);
+    expect(readLoginClaims(issuer, { sub: "x", email: "x@example.org", email_verified: true }, { email_verified: "false" }).emailVerified).toBe(false);
+  });
+
+  it("judges the email it uses by what its sender said about it", () => {
+    // /userinfo's email wins; the ID token's flag was about another address.
+    const claims = readLoginClaims(issuer, { sub: "x", email: "old@example.org", email_verified: false }, { email: "new@example.org", email_verified: true });
+    expect(claims).toMatchObject({ email: "new@example.org", emailVerified: true });
+  });
+
   it("refuses a login without subject or email, saying which", () => {
     expect(() => readLoginClaims(issuer, { email: "x@example.org" })).toThrow(/subject \(sub\)/);
     expect(() => readLoginClaims(issuer, { sub: "x" })).toThrow(/email claim/);

@@ -18,7 +18,11 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 let stsClient: STSClient | undefined;
 function sts(): STSClient {
-  stsClient ??= new STSClient({ ...awsClientConfig("sts"), credentials: baseCredentials() });
+  if (!stsClient) {
+    const credentials = baseCredentials();
+    // Without explicit keys the client resolves its own through the SDK's default chain.
+    stsClient = new STSClient({ ...awsClientConfig("sts"), ...(credentials ? { credentials } : {}) });
+  }
   return stsClient;
 }
 

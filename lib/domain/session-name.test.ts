@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   SESSION_NAME_PATTERN,
-  fnv1a32,
+  awsSessionNameFromEmail,
   isValidSessionTagValue,
   roleSessionNameFromEmail,
   sessionTagValue,
@@ -9,18 +10,7 @@ import {
   sourceIdentityFromEmail,
 } from "./session-name";
 
-describe("fnv1a32", () => {
-  it("matches the published FNV-1a 32-bit test vectors", () => {
-    expect(fnv1a32("")).toBe("811c9dc5");
-    expect(fnv1a32("a")).toBe("e40c292c");
-    expect(fnv1a32("foobar")).toBe("bf9cf968");
-  });
-
-  it("hashes UTF-8 bytes, so non-ASCII text is stable across runtimes", () => {
-    expect(fnv1a32("é")).toBe(fnv1a32("\u00e9"));
-    expect(fnv1a32("é")).not.toBe(fnv1a32("e"));
-  });
-});
+const sha256Prefix = (s: string) => createHash("sha256").update(s, "utf8").digest("hex").slice(0, 20);
 
 describe("roleSessionNameFromEmail", () => {
   it("keeps an email that already fits STS's rule, lower-cased", () => {
@@ -40,11 +30,11 @@ describe("roleSessionNameFromEmail", () => {
     expect(roleSessionNameFromEmail(email)).toBe(roleSessionNameFromEmail(email.toUpperCase()));
   });
 
-  it("truncates a long email to 64 characters with a hash suffix", () => {
-    const email = `${"x".repeat(70)}@example.org`;
+  it("cuts a long email to 43 characters and adds 20 hex digits of SHA-256 of the whole email", () => {
+    const email = `${"x".repeat(70)}@Example.org`;
     const name = roleSessionNameFromEmail(email);
     expect(name).toHaveLength(64);
-    expect(name).toMatch(/^x{55}-[0-9a-f]{8}$/);
+    expect(name).toBe(`${"x".repeat(43)}-${sha256Prefix(email.toLowerCase())}`);
     expect(name).toMatch(SESSION_NAME_PATTERN);
   });
 
@@ -53,12 +43,38 @@ describe("roleSessionNameFromEmail", () => {
     expect(roleSessionNameFromEmail(`${prefix}1@example.org`)).not.toBe(roleSessionNameFromEmail(`${prefix}2@example.org`));
   });
 
+  it("gives different names to two long emails whose 32-bit FNV-1a hashes are equal", () => {
+    // Found in a second by trying numbered addresses; with the old 8-digit FNV suffix both
+    // people had the same session name, hence the same principal ARN.
+    const a = "researcher.with.a.very.long.name.in.the.genomics.department.417799@example.org";
+    const b = "researcher.with.a.very.long.name.in.the.genomics.department.1310192@example.org";
+    expect(roleSessionNameFromEmail(a)).not.toBe(roleSessionNameFromEmail(b));
+    expect(roleSessionNameFromEmail(a)).toMatch(/-[0-9a-f]{20}$/);
+  });
+
   it("replaces disallowed characters and adds a hash so the result stays unique", () => {
     const a = roleSessionNameFromEmail("jöhn@example.org");
     const b = roleSessionNameFromEmail("jähn@example.org");
-    expect(a).toMatch(/^j_hn@example\.org-[0-9a-f]{8}$/);
+    expect(a).toBe(`j_hn@example.org-${sha256Prefix("jöhn@example.org")}`);
     expect(a).not.toBe(b);
     expect(a).toMatch(SESSION_NAME_PATTERN);
+  });
+
+  it("replaces a character outside the Basic Multilingual Plane by one underscore, not two", () => {
+    const name = roleSessionNameFromEmail("🦀crab@example.org");
+    expect(name).toBe(`_crab@example.org-${sha256Prefix("🦀crab@example.org")}`);
+  });
+
+  it("hashes the UTF-8 bytes of the normalised email, so case and surrounding spaces do not matter", () => {
+    expect(roleSessionNameFromEmail("  JÖHN@Example.org ")).toBe(roleSessionNameFromEmail("jöhn@example.org"));
+  });
+
+  it("never exceeds 64 characters, however long or unusual the email", () => {
+    for (const email of ["ü".repeat(300), `${"a".repeat(63)}é`, `"${"q ".repeat(40)}"@example.org`, "a,b=c+d@e.f" + "😀".repeat(30)]) {
+      const name = roleSessionNameFromEmail(email);
+      expect(name).toMatch(SESSION_NAME_PATTERN);
+      expect(name.length).toBeLessThanOrEqual(64);
+    }
   });
 
   it("handles quoted local parts and spaces", () => {
@@ -70,7 +86,7 @@ describe("roleSessionNameFromEmail", () => {
   it("fills a one-character input to the two-character minimum", () => {
     const name = roleSessionNameFromEmail("a");
     expect(name).toMatch(SESSION_NAME_PATTERN);
-    expect(name.startsWith("a-")).toBe(true);
+    expect(name).toBe(`a-${sha256Prefix("a")}`);
   });
 
   it("keeps an email of exactly 64 characters unchanged", () => {
@@ -84,8 +100,9 @@ describe("roleSessionNameFromEmail", () => {
   });
 });
 
-describe("sourceIdentityFromEmail", () => {
-  it("follows the same rule as the session name", () => {
+describe("sourceIdentityFromEmail and awsSessionNameFromEmail", () => {
+  it("follow the same rule as the session name", () => {
+    expect(awsSessionNameFromEmail("Alice@Example.org")).toBe("alice@example.org");
     expect(sourceIdentityFromEmail("Alice@Example.org")).toBe("alice@example.org");
     const long = `${"q".repeat(80)}@example.org`;
     expect(sourceIdentityFromEmail(long)).toBe(roleSessionNameFromEmail(long));

@@ -1,8 +1,19 @@
 import "server-only";
 import type { SessionIdentity } from "@/lib/aws/sessions";
+import { env } from "@/lib/env";
+import { endUserPrincipalArn } from "@/lib/domain/ownership";
+import { awsSessionNameFromEmail } from "@/lib/domain/session-name";
 import type { User } from "@/generated/prisma/client";
 
 /** What a user's AWS session carries: their email plus department and project as session tags. */
 export function identityOf(user: Pick<User, "email" | "department" | "project">): SessionIdentity {
   return { email: user.email, department: user.department, project: user.project };
+}
+
+/**
+ * The person's end-user principal in AWS: the ARN their sessions have, which Service Catalog
+ * records as owner and owner-bound parameters carry. Known without a session.
+ */
+export function principalArnOf(user: Pick<User, "email" | "awsSessionName">): string {
+  return endUserPrincipalArn(env().AWS_ENDUSER_ROLE_ARN, user.awsSessionName ?? awsSessionNameFromEmail(user.email));
 }

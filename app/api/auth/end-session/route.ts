@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { env } from "@/lib/env";
-import { oidcDiscovery } from "@/lib/auth/options";
+import { oidcDiscovery, usesSecureCookies } from "@/lib/auth/options";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest) {
   const settings = env();
   const signedOut = new URL("/signin?signedOut=1", settings.APP_URL).toString();
-  const token = await getToken({ req: request, secret: settings.AUTH_SECRET });
+  const token = await getToken({ req: request, secret: settings.AUTH_SECRET, secureCookie: usesSecureCookies() });
   const discovery = await oidcDiscovery().catch(() => null);
   if (!token || !discovery?.end_session_endpoint) return NextResponse.json({ url: signedOut });
   const url = new URL(discovery.end_session_endpoint);
