@@ -2,23 +2,19 @@
  * `npm run db:migrate`: apply pending migrations to DATABASE_URL with the project's runner (the
  * same one `npm start` uses), recording them in Prisma's `_prisma_migrations` table.
  */
-import { EnvError, parseLauncherSettings, processEnvironment } from "../lib/env";
+import { EnvError, parseMigrationSettings, processEnvironment } from "../lib/env";
 import { applyMigrations } from "../lib/db/migrate";
 
 async function main(): Promise<number> {
-  let databaseUrl: string | undefined;
+  let databaseUrl: string;
   try {
-    databaseUrl = parseLauncherSettings(processEnvironment()).DATABASE_URL;
+    databaseUrl = parseMigrationSettings(processEnvironment()).DATABASE_URL;
   } catch (err) {
     if (err instanceof EnvError) {
-      console.error(err.message);
+      console.error(`${err.message}\n(e.g. DATABASE_URL=postgresql://user:password@host:5432/quartermaster)`);
       return 1;
     }
     throw err;
-  }
-  if (!databaseUrl) {
-    console.error("DATABASE_URL is required but not set (e.g. postgresql://user:password@host:5432/quartermaster).");
-    return 1;
   }
   try {
     const { applied, alreadyApplied } = await applyMigrations({ connectionString: databaseUrl, log: (m) => console.log(`[migrate] ${m}`) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromAwsError, isExpiredTokenError } from "@/lib/aws/errors";
+import { fromAwsError, fromSessionError, isExpiredTokenError } from "@/lib/aws/errors";
 import { ConflictError, ForbiddenError, NotFoundError, UpstreamError, ValidationError } from "@/lib/errors";
 
 const sdkError = (name: string, message = "") => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
@@ -44,5 +44,22 @@ describe("fromAwsError", () => {
   it("recognises an expired session", () => {
     expect(isExpiredTokenError(sdkError("ExpiredTokenException"))).toBe(true);
     expect(isExpiredTokenError(sdkError("ThrottlingException"))).toBe(false);
+  });
+});
+
+describe("fromSessionError", () => {
+  const stsError = (name: string, httpStatusCode: number) => Object.assign(new Error("details"), { name, $metadata: { httpStatusCode } });
+
+  it("says nothing was changed (503) when STS throttles, fails or cannot be reached", () => {
+    for (const error of [stsError("Throttling", 400), stsError("InternalFailure", 500), stsError("ServiceUnavailable", 503), new Error("connect ECONNREFUSED")]) {
+      const mapped = fromSessionError(error, "Launching the product") as UpstreamError;
+      expect(mapped).toBeInstanceOf(UpstreamError);
+      expect(mapped.status).toBe(503);
+      expect(mapped.message).toBe("Launching the product: AWS is not available right now. Nothing was changed; try again in a minute.");
+    }
+  });
+
+  it("keeps the meaning of a refusal", () => {
+    expect(fromSessionError(stsError("AccessDenied", 403), "c")).toBeInstanceOf(ForbiddenError);
   });
 });

@@ -35,6 +35,20 @@ export function fromAwsError(error: unknown, context: string): AppError | unknow
   }
 }
 
+/**
+ * A failure to get the person's AWS session (STS AssumeRole). It comes before any Service Catalog
+ * call, so whatever it is, nothing was changed: STS throttling or failing (5xx, unreachable) reads
+ * as "try again in a minute" (503); a refusal (the role's trust policy, …) keeps its own meaning.
+ */
+export function fromSessionError(error: unknown, context: string): AppError | unknown {
+  const status = isSdkError(error) ? error.$metadata?.httpStatusCode : undefined;
+  const refused = isSdkError(error) && status !== undefined && status < 500 && !THROTTLING.includes(error.name ?? "");
+  if (refused) return fromAwsError(error, context);
+  return new UpstreamError(`${context}: AWS is not available right now. Nothing was changed; try again in a minute.`, 503, isSdkError(error) ? error.name : undefined);
+}
+
+const THROTTLING = ["ThrottlingException", "Throttling", "TooManyRequestsException"];
+
 export function isExpiredTokenError(error: unknown): boolean {
   return isSdkError(error) && (error.name === "ExpiredTokenException" || error.name === "ExpiredToken");
 }

@@ -13,6 +13,7 @@ import {
   isRecordType,
   isSettledProductStatus,
   productStatusAfterRecord,
+  statusMessageAfterRecord,
   statusBadge,
 } from "./status";
 
@@ -118,8 +119,8 @@ describe("statusBadge", () => {
 });
 
 describe("productStatusAfterRecord", () => {
-  it("is UNDER_CHANGE while any record runs", () => {
-    for (const type of RECORD_TYPES) {
+  it("is UNDER_CHANGE while any record that changes resources runs", () => {
+    for (const type of RECORD_TYPES.filter((t) => t !== "UPDATE_PROVISIONED_PRODUCT_PROPERTIES")) {
       for (const status of ["CREATED", "IN_PROGRESS", "IN_PROGRESS_IN_ERROR"] as const) {
         expect(productStatusAfterRecord(type, status)).toBe("UNDER_CHANGE");
       }
@@ -135,5 +136,42 @@ describe("productStatusAfterRecord", () => {
     ["TERMINATE_PROVISIONED_PRODUCT", "FAILED", "ERROR"],
   ] as const)("%s %s -> %s", (type, status, product) => {
     expect(productStatusAfterRecord(type, status)).toBe(product);
+  });
+
+  it("leaves the status alone for a change of owner, running or done", () => {
+    for (const status of ["CREATED", "IN_PROGRESS", "SUCCEEDED", "FAILED"] as const) {
+      expect(productStatusAfterRecord("UPDATE_PROVISIONED_PRODUCT_PROPERTIES", status)).toBeNull();
+    }
+  });
+});
+
+describe("statusMessageAfterRecord", () => {
+  it("after a failed update, says first that the previous version still runs, then AWS's reason", () => {
+    expect(statusMessageAfterRecord("UPDATE_PROVISIONED_PRODUCT", "FAILED", ["Capacity unavailable."], "v1.1.0")).toBe(
+      "The update failed and AWS rolled it back: the previous version (v1.1.0) still runs, with its previous settings. AWS's reason: Capacity unavailable.",
+    );
+    expect(statusMessageAfterRecord("UPDATE_PROVISIONED_PRODUCT", "FAILED", [], "v1.1.0")).toMatch(/still runs.*AWS's reason: none given\.$/);
+  });
+
+  it("after a failed launch or termination, gives AWS's own words", () => {
+    expect(statusMessageAfterRecord("PROVISION_PRODUCT", "FAILED", ["Bucket name taken", "Rolled back"], "v1")).toBe("Bucket name taken; Rolled back");
+    expect(statusMessageAfterRecord("TERMINATE_PROVISIONED_PRODUCT", "FAILED", [], "v1")).toBe("AWS reported a failure without a reason.");
+  });
+
+  it("after a success, has nothing to say unless AWS did", () => {
+    expect(statusMessageAfterRecord("UPDATE_PROVISIONED_PRODUCT", "SUCCEEDED", [], "v1")).toBeNull();
+    expect(statusMessageAfterRecord("PROVISION_PRODUCT", "SUCCEEDED", ["warning from AWS"], "v1")).toBe("warning from AWS");
+  });
+});
+
+describe("recordStatusFromAnswer", () => {
+  it("keeps a running status and turns a final one into IN_PROGRESS, so that tracking sees the end", async () => {
+    const { recordStatusFromAnswer } = await import("./status");
+    expect(recordStatusFromAnswer("CREATED")).toBe("CREATED");
+    expect(recordStatusFromAnswer("IN_PROGRESS_IN_ERROR")).toBe("IN_PROGRESS_IN_ERROR");
+    expect(recordStatusFromAnswer("SUCCEEDED")).toBe("IN_PROGRESS");
+    expect(recordStatusFromAnswer("FAILED")).toBe("IN_PROGRESS");
+    expect(recordStatusFromAnswer(undefined)).toBe("CREATED");
+    expect(recordStatusFromAnswer("SOMETHING_NEW")).toBe("CREATED");
   });
 });

@@ -17,7 +17,7 @@ export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export const RECORD_STATUSES = ["CREATED", "IN_PROGRESS", "IN_PROGRESS_IN_ERROR", "SUCCEEDED", "FAILED"] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
-export const RECORD_TYPES = ["PROVISION_PRODUCT", "UPDATE_PROVISIONED_PRODUCT", "TERMINATE_PROVISIONED_PRODUCT"] as const;
+export const RECORD_TYPES = ["PROVISION_PRODUCT", "UPDATE_PROVISIONED_PRODUCT", "TERMINATE_PROVISIONED_PRODUCT", "UPDATE_PROVISIONED_PRODUCT_PROPERTIES"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export function isProductStatus(status: string): status is ProductStatus {
@@ -32,12 +32,14 @@ export function isRecordType(type: string): type is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(type);
 }
 
+export const FINAL_RECORD_STATUSES = ["SUCCEEDED", "FAILED"] as const satisfies readonly RecordStatus[];
+
 /**
  * A record is done once it SUCCEEDED or FAILED. IN_PROGRESS_IN_ERROR is not final: CloudFormation
  * is still rolling back, and the product's state is not settled until it ends.
  */
 export function isFinalRecordStatus(status: string): boolean {
-  return status === "SUCCEEDED" || status === "FAILED";
+  return (FINAL_RECORD_STATUSES as readonly string[]).includes(status);
 }
 
 const BUSY: readonly string[] = ["UNDER_CHANGE", "PLAN_IN_PROGRESS", "PENDING"];
@@ -80,7 +82,7 @@ const BADGES: Record<ProductStatus | RecordStatus, StatusBadge> = {
   TAINTED: {
     label: "Needs attention",
     tone: "warning",
-    description: "The last change did not complete and was undone; it still runs as before. You can try the change again.",
+    description: "The last change failed and AWS undid it: the previous version still runs, as it was. You can try the change again.",
   },
   ERROR: { label: "Failed", tone: "danger", description: "Something went wrong; the reason is shown with it and in its history." },
   TERMINATED: { label: "Terminated", tone: "neutral", description: "It has been removed. It is kept here for your records." },
@@ -103,11 +105,13 @@ export function statusBadge(status: string): StatusBadge {
 }
 
 /**
- * The product's status implied by one of its records: under change while the record runs; once
- * final, what Service Catalog itself reports (a failed update leaves the product TAINTED, rolled
+ * The product's status implied by one of its records (null: the record does not change it):
+ * under change while the record runs; once final, what Service Catalog itself reports (a failed update leaves the product TAINTED, rolled
  * back to its previous state; a failed launch or termination leaves it in ERROR).
  */
-export function productStatusAfterRecord(recordType: RecordType, recordStatus: RecordStatus): ProductStatus {
+export function productStatusAfterRecord(recordType: RecordType, recordStatus: RecordStatus): ProductStatus | null {
+  // A change of properties (the owner) leaves the product's resources, and so its status, alone.
+  if (recordType === "UPDATE_PROVISIONED_PRODUCT_PROPERTIES") return null;
   if (!isFinalRecordStatus(recordStatus)) return "UNDER_CHANGE";
   const succeeded = recordStatus === "SUCCEEDED";
   switch (recordType) {
@@ -118,4 +122,29 @@ export function productStatusAfterRecord(recordType: RecordType, recordStatus: R
     case "TERMINATE_PROVISIONED_PRODUCT":
       return succeeded ? "TERMINATED" : "ERROR";
   }
+}
+
+/**
+ * What the product says once a record has ended. A failed launch or termination says what AWS
+ * said, word for word. A failed update says first what matters to the person: AWS rolled it back,
+ * so the version (and settings) they had before still run; then AWS's reason.
+ */
+export function statusMessageAfterRecord(recordType: RecordType, recordStatus: RecordStatus, awsErrors: string[], currentVersionName: string): string | null {
+  const reason = awsErrors.filter(Boolean).join("; ");
+  if (recordStatus !== "FAILED") return reason || null;
+  if (recordType === "UPDATE_PROVISIONED_PRODUCT") {
+    return `The update failed and AWS rolled it back: the previous version (${currentVersionName}) still runs, with its previous settings. AWS's reason: ${(reason || "none given").replace(/[.\s]+$/, "")}.`;
+  }
+  return reason || "AWS reported a failure without a reason.";
+}
+
+/**
+ * The status to store for a record from the answer to the call that made it. A final status is
+ * stored as IN_PROGRESS: an idempotent replay (a retry, a request re-sent after a restart) can
+ * answer with a record that has already ended, and only tracking applies what its end means
+ * (the product's status, an update's new values), so tracking must be the one to see it end.
+ */
+export function recordStatusFromAnswer(status: string | undefined): RecordStatus {
+  if (status === undefined || !isRecordStatus(status)) return "CREATED";
+  return isFinalRecordStatus(status) ? "IN_PROGRESS" : status;
 }

@@ -10,20 +10,47 @@ import { logger } from "@/lib/logger";
 export const QUEUES = {
   trackRecord: "track-record",
   reconcile: "reconcile",
+  transfer: "transfer",
 } as const;
 
 export type TrackRecordJob = { recordRowId: string; attempt: number };
+export type TransferJob = { transferId: string; attempt: number };
+
+/**
+ * How the queues behave, also when a portal process dies in the middle of a job (its job stays
+ * "active" until it expires) or PostgreSQL goes away for a while.
+ *
+ * Policy `short`: at most one queued job per key (one tracker waiting per record, one reconciliation
+ * waiting per kind), and no limit on running ones. `stately` also allowed only one running job
+ * per key, and pg-boss enforces that when it activates a job: a job left active by a dead process
+ * then made the queued job of the same record fail to start, and as pg-boss always fetches the
+ * oldest queued job first, every record's tracking behind it waited until the dead job expired
+ * (15 minutes by default). Two jobs running at once for one key are safe here: tracking writes a
+ * record's outcome by compare-and-set, and reconciliation claims each repair the same way.
+ *
+ * A tracker job takes a second; one still active after a minute belongs to a dead process and is
+ * retried. Reconciliation scans the whole account, so it gets longer.
+ */
+const QUEUE_OPTIONS = {
+  [QUEUES.trackRecord]: { policy: "short", retryLimit: 5, retryBackoff: true, expireInSeconds: 60 },
+  [QUEUES.reconcile]: { policy: "short", retryLimit: 2, expireInSeconds: 10 * 60 },
+  // One turn of a transfer makes at most a plan (up to ~15 s) and one call.
+  [QUEUES.transfer]: { policy: "short", retryLimit: 10, retryBackoff: true, expireInSeconds: 2 * 60 },
+} satisfies Record<string, Omit<PgBoss.Queue, "name">>;
 
 const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss> };
 
 export function boss(): Promise<PgBoss> {
   globalForBoss.boss ??= (async () => {
-    const instance = new PgBoss({ connectionString: env().DATABASE_URL, schema: "pgboss", max: 4, application_name: "quartermaster-jobs" });
+    // Maintenance (which expires jobs left active by a dead process) every 30 s rather than 2 min.
+    const instance = new PgBoss({ connectionString: env().DATABASE_URL, schema: "pgboss", max: 4, application_name: "quartermaster-jobs", maintenanceIntervalSeconds: 30 });
     instance.on("error", (err) => logger.error({ err }, "job queue error"));
     await instance.start();
-    // stately: at most one queued and one running job per singleton key (one tracker per record).
-    await instance.createQueue(QUEUES.trackRecord, { name: QUEUES.trackRecord, policy: "stately", retryLimit: 5, retryBackoff: true });
-    await instance.createQueue(QUEUES.reconcile, { name: QUEUES.reconcile, policy: "stately" });
+    for (const [name, options] of Object.entries(QUEUE_OPTIONS)) {
+      await instance.createQueue(name, { name, ...options });
+      // Queues created by an earlier version keep their old settings otherwise.
+      await instance.updateQueue(name, { name, ...options });
+    }
     return instance;
   })().catch((err) => {
     globalForBoss.boss = undefined;
@@ -37,17 +64,40 @@ export function trackingDelaySeconds(attempt: number): number {
   return Math.min(30, 2 ** Math.max(0, attempt));
 }
 
-/** Enqueue tracking of a record; safe to call twice for the same record. */
+/** Queue the next look at a record; a no-op when one is already waiting. Throws when the queue cannot be reached. */
+export async function scheduleTracking(recordRowId: string, attempt = 0): Promise<void> {
+  const queue = await boss();
+  await queue.send(QUEUES.trackRecord, { recordRowId, attempt } satisfies TrackRecordJob, {
+    singletonKey: recordRowId,
+    startAfter: attempt === 0 ? 1 : trackingDelaySeconds(attempt),
+  });
+}
+
+/** Enqueue tracking of a record; safe to call twice for the same record. Never throws. */
 export async function enqueueTracking(recordRowId: string, attempt = 0): Promise<void> {
   try {
-    const queue = await boss();
-    await queue.send(QUEUES.trackRecord, { recordRowId, attempt } satisfies TrackRecordJob, {
-      singletonKey: recordRowId,
-      startAfter: attempt === 0 ? 1 : trackingDelaySeconds(attempt),
-    });
+    await scheduleTracking(recordRowId, attempt);
   } catch (err) {
     // Reconciliation picks up any record left untracked; the user's action still succeeded.
     logger.warn({ err, recordRowId }, "could not enqueue record tracking");
+  }
+}
+
+/** Queue the next turn of an ownership transfer (lib/services/transfers.ts); one waiting per transfer. */
+export async function scheduleTransfer(transferId: string, attempt = 0): Promise<void> {
+  const queue = await boss();
+  await queue.send(QUEUES.transfer, { transferId, attempt } satisfies TransferJob, {
+    singletonKey: transferId,
+    startAfter: attempt === 0 ? 1 : trackingDelaySeconds(attempt),
+  });
+}
+
+/** Enqueue a transfer's next turn; never throws (the transfer row stays RUNNING, and start-up resumes it). */
+export async function enqueueTransfer(transferId: string, attempt = 0): Promise<void> {
+  try {
+    await scheduleTransfer(transferId, attempt);
+  } catch (err) {
+    logger.warn({ err, transferId }, "could not enqueue the transfer");
   }
 }
 

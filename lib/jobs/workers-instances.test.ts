@@ -3,47 +3,10 @@
  * own pg-boss connections and AWS sessions) while this one only launches. Every launch is
  * tracked to its end, by exactly one instance, and written once.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
+import { startInstance, stopInstance, type Instance } from "@/test/support/instances";
 import { bucketRequest, catalogIds, logInPeople, waitFor, type People } from "@/test/support/portal-fixtures";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-type Instance = { process: ChildProcessWithoutNullStreams; lines: Record<string, unknown>[]; ready: Promise<void> };
-
-function startInstance(): Instance {
-  const child = spawn(`${root}node_modules/.bin/tsx`, ["--conditions=react-server", "test/support/worker-instance.ts"], {
-    cwd: root,
-    env: { ...process.env, JOBS_ENABLED: "true", LOG_LEVEL: "info", RECONCILE_INTERVAL_SECONDS: "3600" },
-  });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        if (entry.msg === "worker instance ready") resolve();
-      } catch {
-        // not a log line
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`worker instance exited (${code}) before it was ready: ${stderr.slice(-2000)}`)));
-  });
-  return { process: child, lines, ready };
-}
-
-async function stopInstance(instance: Instance): Promise<void> {
-  if (instance.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => instance.process.once("exit", resolve));
-  instance.process.kill("SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  instance.process.kill("SIGKILL");
-}
 
 let backend: PortalBackend;
 let people: People;

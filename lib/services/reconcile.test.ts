@@ -78,19 +78,16 @@ describe("a launch interrupted between the AWS call and the database write", () 
         ProvisioningArtifactId: row.provisioningArtifactId,
         ProvisionedProductName: row.name,
         ProvisionToken: row.provisionToken,
-        ProvisioningParameters: [{ Key: "RestrictSameRegionDownload", Value: "true" }],
+        // What the portal itself sends, the owner-bound OwnerPrincipalArn included.
+        ProvisioningParameters: Object.entries(row.parameters as Record<string, string | string[]>).map(([Key, v]) => ({ Key, Value: Array.isArray(v) ? v.join(",") : v })),
         Tags: (row.tags as { key: string; value: string }[]).map((t) => ({ Key: t.key, Value: t.value })),
       }),
     );
     const awsId = made.RecordDetail!.ProvisionedProductId!;
 
-    // Within the grace period the original request may still be in flight: left alone.
+    // What AWS holds under the row's token is the row's product: attached at once, even while the
+    // original request could still be on its way (it writes only while the row has no AWS id).
     await resetCalls(backend);
-    const early = await reconcile();
-    expect(early.pendingAttached + early.pendingResubmitted).toBe(0);
-    expect((await db.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("PENDING");
-
-    await age(row.id);
     const report = await reconcile();
     expect(report.pendingAttached).toBe(1);
     expect(report.pendingResubmitted).toBe(0);
@@ -110,6 +107,10 @@ describe("a launch interrupted between the AWS call and the database write", () 
     const request = bucketRequest(ids, { parameters: { BucketName: "", S3UserARNs: ["arn:aws:iam::123456789012:role/Analyst"], RestrictSameRegionDownload: "false" } });
     const row = await launchLostInTransit(request);
     expect((await emulatorState(backend)).provisionedProducts.filter((p) => p.Name === row.name)).toHaveLength(0);
+
+    // Too young to be sent again (its request could still be on its way): left for a run due when it is not.
+    const early = await reconcile();
+    expect(early).toMatchObject({ pendingResubmitted: 0, pendingWaiting: 1, nextPendingDueAt: new Date(row.createdAt.getTime() + 30_000) });
 
     await age(row.id);
     const watch = watchServiceCatalog();
@@ -157,6 +158,7 @@ describe("a launch interrupted between the AWS call and the database write", () 
         ProvisioningArtifactId: row.provisioningArtifactId,
         ProvisionedProductName: row.name,
         ProvisionToken: `bobs-own-${Date.now()}`,
+        ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: "arn:aws:sts::123456789012:assumed-role/ServiceCatalogEndusers/bob@example.org" }],
         Tags: [{ Key: "ManagedBy", Value: "Quartermaster" }],
       }),
     );
@@ -171,7 +173,90 @@ describe("a launch interrupted between the AWS call and the database write", () 
   });
 });
 
+describe("running at the same time as the launch it repairs, or as another reconciliation", () => {
+  it("attaches a launch whose answer is still on its way, and the late answer changes nothing", async () => {
+    let report: Awaited<ReturnType<typeof reconcile>> | undefined;
+    // Reconciliation (in another instance) runs after AWS accepted the launch and before the
+    // portal wrote the answer down; tracking even finishes before the answer arrives.
+    const watch = watchServiceCatalog({
+      instead: (command, send) =>
+        command.name === "ProvisionProduct"
+          ? send().then(async (answer) => {
+              report = await reconcile();
+              const row = await db.provisionedProduct.findFirstOrThrow({ where: { provisionToken: command.input.ProvisionToken as string } });
+              expect((await settle(row.id)).status).toBe("AVAILABLE");
+              return answer;
+            })
+          : undefined,
+    });
+    let launched: Awaited<ReturnType<typeof provisioning.launchProduct>>;
+    try {
+      launched = await provisioning.launchProduct(as(people.alice), bucketRequest(ids));
+    } finally {
+      watch.restore();
+    }
+    expect(report!.pendingAttached).toBe(1);
+    // The answer, written late, does not take the product back to "under change" nor reopen its record.
+    expect(launched.status).toBe("AVAILABLE");
+    const row = await db.provisionedProduct.findUniqueOrThrow({ where: { id: launched.id } });
+    expect(row.status).toBe("AVAILABLE");
+    const records = await recordRows(launched.id);
+    expect(records.map((r) => r.status)).toEqual(["SUCCEEDED"]);
+    const { trackRecord } = await import("@/lib/services/tracking");
+    expect(await trackRecord(records[0]!.id)).toBe("final");
+    expect(await db.auditEvent.count({ where: { targetId: launched.id, action: "record.provision_product.succeeded" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: launched.id, action: "product.launch", outcome: "SUCCESS" } })).toBe(1);
+  });
+
+  it("two reconciliations at once re-send a lost launch once, and record a termination outside the portal once", async () => {
+    const lost = await launchLostInTransit(bucketRequest(ids));
+    await age(lost.id);
+    const gone = await provisioning.launchProduct(as(people.alice), bucketRequest(ids));
+    await settle(gone.id);
+    const sc = await serviceCatalogAs(people.alice, backend);
+    const terminated = await sc.send(new TerminateProvisionedProductCommand({ ProvisionedProductId: gone.awsProvisionedProductId!, TerminateToken: `outside-${Date.now()}` }));
+    await waitFor("the termination outside the portal", async () => (await sc.send(new DescribeRecordCommand({ Id: terminated.RecordDetail!.RecordId! }))).RecordDetail?.Status === "SUCCEEDED");
+
+    const watch = watchServiceCatalog();
+    let reports: Awaited<ReturnType<typeof reconcile>>[];
+    try {
+      reports = await Promise.all([reconcile(), reconcile()]);
+    } finally {
+      watch.restore();
+    }
+    expect(watch.of("ProvisionProduct")).toHaveLength(1);
+    expect(reports.reduce((n, r) => n + r.pendingResubmitted, 0)).toBe(1);
+    expect((await settle(lost.id)).status).toBe("AVAILABLE");
+    expect(await db.auditEvent.count({ where: { targetId: lost.id, action: "product.launch", outcome: "SUCCESS" } })).toBe(1);
+    expect(reports.reduce((n, r) => n + r.markedTerminated, 0)).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: gone.id, action: "reconcile.terminated-outside" } })).toBe(1);
+  });
+});
+
 describe("running while the portal itself changes a product", () => {
+  it("does not take a launch that completed during its scan for a product terminated outside the portal", async () => {
+    let launched: Awaited<ReturnType<typeof provisioning.launchProduct>> | undefined;
+    // The launch gets its answer from AWS while the scan is under way (after AWS listed its products).
+    const watch = watchServiceCatalog({
+      instead: (command, send) =>
+        command.name === "ScanProvisionedProducts" && !launched
+          ? send().then(async (page) => {
+              launched = await provisioning.launchProduct(as(people.alice), bucketRequest(ids));
+              return page;
+            })
+          : undefined,
+    });
+    let report: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      report = await reconcile();
+    } finally {
+      watch.restore();
+    }
+    expect(report.markedTerminated).toBe(0);
+    expect((await settle(launched!.id)).status).toBe("AVAILABLE");
+    expect(await db.auditEvent.count({ where: { action: "reconcile.terminated-outside", targetId: launched!.id } })).toBe(0);
+  });
+
   it("does not report the portal's own termination as one made outside the portal", async () => {
     const launched = await provisioning.launchProduct(as(people.alice), bucketRequest(ids));
     await settle(launched.id);

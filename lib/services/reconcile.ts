@@ -17,9 +17,20 @@ export type ReconcileReport = {
   pendingAttached: number;
   pendingResubmitted: number;
   trackingRequeued: number;
+  /** Launches not found in AWS but too young to be re-sent: another instance may still be sending them. */
+  pendingWaiting: number;
+  /** When the youngest of those may be re-sent: the next reconciliation is due then. */
+  nextPendingDueAt?: Date;
 };
 
-/** Rows older than this with no AWS confirmation are treated as "the call never returned". */
+/**
+ * How long a launch that AWS does not know of is left to the request that wrote it: that request
+ * may still be on its way (in another live instance, in the SDK's retries). Re-sending it is safe
+ * for AWS (same token, deduplicated) but not for the person: a request that finally gives up
+ * tells them nothing was launched. So only older rows are re-sent, or given up as ERROR.
+ * Attaching a row to the product AWS holds under its token needs no wait: it is always right,
+ * and the request that is still running writes only while the row has no AWS id.
+ */
 const PENDING_GRACE_MS = 30_000;
 
 type AwsProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
@@ -50,7 +61,8 @@ async function scanAccount(): Promise<Map<string, AwsProduct>> {
  * outside the portal, launches whose ProvisionProduct call never returned, records nobody tracks.
  */
 export async function reconcile(now = new Date()): Promise<ReconcileReport> {
-  const report: ReconcileReport = { scanned: 0, markedTerminated: 0, statusRepaired: 0, pendingAttached: 0, pendingResubmitted: 0, trackingRequeued: 0 };
+  const report: ReconcileReport = { scanned: 0, markedTerminated: 0, statusRepaired: 0, pendingAttached: 0, pendingResubmitted: 0, trackingRequeued: 0, pendingWaiting: 0 };
+  const scanStartedAt = new Date();
   const inAws = await scanAccount();
   report.scanned = inAws.size;
   // A row's launch is recognised by its ProvisionToken, not its name: a product with the same name
@@ -61,18 +73,32 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
   for (const row of live) {
     try {
       if (!row.awsProvisionedProductId) {
-        if (now.getTime() - row.createdAt.getTime() < PENDING_GRACE_MS) continue;
         const found = byToken.get(row.provisionToken);
         const firstRecord = row.records.at(-1);
         if (found) {
-          // The call reached AWS but its answer was lost: attach what AWS has.
-          await db.provisionedProduct.update({ where: { id: row.id }, data: { awsProvisionedProductId: found.id, lastRecordId: found.lastRecordId ?? null, status: found.status === "AVAILABLE" ? "AVAILABLE" : "UNDER_CHANGE" } });
+          // The call reached AWS but its answer was lost (or is still on its way): attach what AWS
+          // has, unless the request got there first.
+          const attached = await db.provisionedProduct.updateMany({
+            where: { id: row.id, awsProvisionedProductId: null },
+            data: { awsProvisionedProductId: found.id, lastRecordId: found.lastRecordId ?? null, status: found.status === "AVAILABLE" ? "AVAILABLE" : "UNDER_CHANGE", statusMessage: null },
+          });
+          if (attached.count === 0) continue;
           if (firstRecord && found.lastRecordId) {
-            await db.provisioningRecord.update({ where: { id: firstRecord.id }, data: { recordId: found.lastRecordId, status: "IN_PROGRESS" } });
+            await db.provisioningRecord.updateMany({ where: { id: firstRecord.id, recordId: null }, data: { recordId: found.lastRecordId, status: "IN_PROGRESS" } });
             await enqueueTracking(firstRecord.id);
           }
           report.pendingAttached++;
         } else if (row.status === "PENDING") {
+          const dueAt = new Date(row.createdAt.getTime() + PENDING_GRACE_MS);
+          if (now < dueAt) {
+            report.pendingWaiting++;
+            if (!report.nextPendingDueAt || dueAt < report.nextPendingDueAt) report.nextPendingDueAt = dueAt;
+            continue;
+          }
+          // Claim the row (compare-and-set on its last change), so that a reconciliation running
+          // at the same time in another instance does not send it or give it up a second time.
+          const claimed = await db.provisionedProduct.updateMany({ where: { id: row.id, status: "PENDING", awsProvisionedProductId: null, updatedAt: row.updatedAt }, data: { updatedAt: new Date() } });
+          if (claimed.count === 0) continue;
           // Never reached AWS: send it again with the same token (AWS dedupes on it).
           const form = await getProvisioningForm(row.owner, { productId: row.productId, artifactId: row.provisioningArtifactId, ...(row.pathId ? { pathId: row.pathId } : {}) });
           if (form.parameters.some((p) => p.noEcho)) {
@@ -94,6 +120,9 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
       const answerPending = row.records.some((r) => !r.recordId && r.status === "CREATED" && now.getTime() - r.createdAt.getTime() < PENDING_GRACE_MS);
       if (answerPending) continue;
       const aws = inAws.get(row.awsProvisionedProductId);
+      // The scan shows AWS as it was when it began: a row written since (a launch that has just got
+      // its AWS id, a status tracking has just moved on) cannot be judged by it. The next run will.
+      const changedSinceScan = row.updatedAt >= scanStartedAt;
       if (!aws) {
         // The portal's own termination, finished in AWS but not tracked yet: tracking records it.
         const terminating = row.records.find((r) => r.recordType === "TERMINATE_PROVISIONED_PRODUCT" && r.recordId && !isFinalRecordStatus(r.status));
@@ -102,7 +131,13 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
           report.trackingRequeued++;
           continue;
         }
-        await db.provisionedProduct.update({ where: { id: row.id }, data: { status: "TERMINATED", terminatedAt: now, statusMessage: "No longer exists in AWS (terminated outside the portal)." } });
+        if (changedSinceScan) continue;
+        // Compare-and-set: a reconciliation running at the same time records it once.
+        const marked = await db.provisionedProduct.updateMany({
+          where: { id: row.id, status: { not: "TERMINATED" }, updatedAt: row.updatedAt },
+          data: { status: "TERMINATED", terminatedAt: now, statusMessage: "No longer exists in AWS (terminated outside the portal)." },
+        });
+        if (marked.count === 0) continue;
         await recordAudit({ actor: null, action: "reconcile.terminated-outside", target: { type: "provisioned-product", id: row.id }, outcome: "SUCCESS" });
         report.markedTerminated++;
         continue;
@@ -113,6 +148,7 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
         report.trackingRequeued++;
         continue;
       }
+      if (changedSinceScan) continue;
       const awsStatus = aws.status as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR" | "PLAN_IN_PROGRESS";
       const mapped = awsStatus === "PLAN_IN_PROGRESS" ? row.status : awsStatus;
       if (mapped !== row.status || (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId)) {

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { asUser, sc } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { recordAudit } from "@/lib/services/audit";
-import { isFinalRecordStatus, productStatusAfterRecord } from "@/lib/domain/status";
+import { FINAL_RECORD_STATUSES, isFinalRecordStatus, productStatusAfterRecord, statusMessageAfterRecord } from "@/lib/domain/status";
 import type { Prisma } from "@/generated/prisma/client";
 
 export type TrackResult = "final" | "in-progress" | "gone";
@@ -23,17 +23,19 @@ function appliedUpdate(request: Prisma.JsonValue): Prisma.ProvisionedProductUpda
 }
 
 /**
- * One look at a record in AWS (DescribeRecord, as the product's owner) and the database brought
+ * One look at a record in AWS (DescribeRecord, as whoever sent it) and the database brought
  * in line: record status and errors, product status, outputs. Idempotent, also when two trackers
  * look at the same record at once: only the one that moves the record on writes.
  */
 export async function trackRecord(recordRowId: string): Promise<TrackResult> {
-  const record = await db.provisioningRecord.findUnique({ where: { id: recordRowId }, include: { provisionedProduct: { include: { owner: true } } } });
+  const record = await db.provisioningRecord.findUnique({ where: { id: recordRowId }, include: { provisionedProduct: { include: { owner: true } }, sentBy: true } });
   if (!record) return "gone";
   if (isFinalRecordStatus(record.status)) return "final";
   if (!record.recordId) return "in-progress"; // not confirmed by AWS yet; reconciliation handles it
   const product = record.provisionedProduct;
-  const described = await asUser(identityOf(product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!));
+  // Asked with the session that sent the request: after a transfer the previous owner can no
+  // longer see the product's records, and an admin's request is the admin role's.
+  const described = await asUser(identityOf(record.sentBy ?? product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!), record.sentAsAdmin ? "admin" : "enduser");
   const detail = described.RecordDetail;
   const status = detail?.Status ?? record.status;
   const errors = (detail?.RecordErrors ?? []).map((e) => ({ code: e.Code ?? "", description: e.Description ?? "" }));
@@ -51,13 +53,13 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
     // Only the product's latest record decides its status.
     if (product.lastRecordId && product.lastRecordId !== record.recordId) return true;
     const after = productStatusAfterRecord(record.recordType as never, status as never);
-    // PLAN_IN_PROGRESS is a transient AWS state the portal does not store.
-    const nextStatus = after === "PLAN_IN_PROGRESS" ? undefined : after;
+    // PLAN_IN_PROGRESS is a transient AWS state the portal does not store; null: unchanged.
+    const nextStatus = after === "PLAN_IN_PROGRESS" || after === null ? undefined : after;
     await tx.provisionedProduct.update({
       where: { id: product.id },
       data: {
         ...(nextStatus ? { status: nextStatus } : {}),
-        ...(final ? { statusMessage: errors.length ? errors.map((e) => e.description).join("; ") : null } : {}),
+        ...(final ? { statusMessage: statusMessageAfterRecord(record.recordType as never, status as never, errors.map((e) => e.description), product.provisioningArtifactName) } : {}),
         ...(final && outputs.length && record.recordType !== "TERMINATE_PROVISIONED_PRODUCT" ? { outputs: outputs as Prisma.InputJsonValue } : {}),
         ...(nextStatus === "TERMINATED" ? { terminatedAt: new Date() } : {}),
         ...(status === "SUCCEEDED" && record.recordType === "UPDATE_PROVISIONED_PRODUCT" ? appliedUpdate(record.request) : {}),
@@ -79,4 +81,14 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
     });
   }
   return final ? "final" : "in-progress";
+}
+
+/** Records AWS confirmed (they have its record id) whose outcome the portal has not seen yet. */
+export async function openRecordIds(): Promise<string[]> {
+  const open = await db.provisioningRecord.findMany({
+    where: { recordId: { not: null }, status: { notIn: [...FINAL_RECORD_STATUSES] } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return open.map((r) => r.id);
 }

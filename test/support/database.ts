@@ -36,8 +36,8 @@ async function withAdminClient<T>(serverUrl: string, fn: (client: pg.Client) => 
   }
 }
 
-export async function createTestDatabase({ migrate = true }: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const serverUrl = inject("testDatabaseServerUrl");
+/** A new database (migrated unless told otherwise) on the run's server, or on `serverUrl`'s. */
+export async function createTestDatabase({ migrate = true, serverUrl = inject("testDatabaseServerUrl") }: { migrate?: boolean; serverUrl?: string } = {}): Promise<TestDatabase> {
   const name = `${inject("testDatabasePrefix")}_${randomBytes(5).toString("hex")}`;
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(serverUrl, name);
