@@ -1,7 +1,13 @@
 import { AppShell } from "@/components/layout/app-shell";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { requirePermission } from "@/lib/auth/session";
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePermission("admin:view");
-  return <AppShell user={user}>{children}</AppShell>;
+  return (
+    <AppShell user={user}>
+      <AdminNav />
+      {children}
+    </AppShell>
+  );
 }

@@ -3,12 +3,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLinks({ links }: { links: { href: string; label: string }[] }) {
+/** `exact`: current only on that very page (an overview whose sections have their own links). */
+export function NavLinks({ links }: { links: { href: string; label: string; exact?: boolean }[] }) {
   const pathname = usePathname();
   return (
     <ul className="flex gap-1">
       {links.map((link) => {
-        const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+        const active = pathname === link.href || (!link.exact && pathname.startsWith(`${link.href}/`));
         return (
           <li key={link.href}>
             <Link

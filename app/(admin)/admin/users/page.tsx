@@ -1,0 +1,127 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePermission } from "@/lib/auth/session";
+import { listUsers } from "@/lib/services/admin";
+import { firstValues, sortDirection, USER_SORTS, userFilterSchema } from "@/lib/domain/admin-filters";
+import { FilterErrors } from "@/components/admin/filter-errors";
+import { Pager } from "@/components/admin/pager";
+import { buttonClasses } from "@/components/ui/button";
+import { DateTime } from "@/components/ui/date-time";
+
+export const metadata: Metadata = { title: "Users · Admin" };
+
+const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
+
+export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePermission("admin:view");
+  const raw = firstValues(await searchParams);
+  const parsed = userFilterSchema.safeParse(raw);
+  if (!parsed.success) {
+    return (
+      <>
+        <h1 className="text-2xl font-bold text-slate-900">Users</h1>
+        <div className="mt-6">
+          <FilterErrors issues={parsed.error.issues} clearHref="/admin/users" />
+        </div>
+      </>
+    );
+  }
+  const filter = parsed.data;
+  const page = await listUsers(filter);
+  return (
+    <>
+      <h1 className="text-2xl font-bold text-slate-900">Users</h1>
+      <p className="mt-1 text-sm text-slate-600">Everyone who has signed in at least once.</p>
+      <form method="get" action="/admin/users" role="search" aria-label="Filter users" className="mt-6 grid gap-4 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-4">
+        <div>
+          <label htmlFor="u-q" className="text-sm font-medium text-slate-700">Email or name contains</label>
+          <input id="u-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={128} className={input} />
+        </div>
+        <div>
+          <label htmlFor="u-role" className="text-sm font-medium text-slate-700">Role</label>
+          <select id="u-role" name="role" defaultValue={filter.role ?? ""} className={input}>
+            <option value="">Any role</option>
+            <option value="USER">Researcher</option>
+            <option value="ADMIN">Administrator</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="u-sort" className="text-sm font-medium text-slate-700">Sort by</label>
+          <select id="u-sort" name="sort" defaultValue={filter.sort} className={input}>
+            {Object.entries(USER_SORTS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="u-dir" className="text-sm font-medium text-slate-700">Order</label>
+          <select id="u-dir" name="dir" defaultValue={sortDirection(filter.sort, filter.dir)} className={input}>
+            <option value="asc">Ascending</option>
+            <option value="desc">Descending</option>
+          </select>
+        </div>
+        <div className="flex items-end gap-3 sm:col-span-4">
+          <button type="submit" className={buttonClasses("primary")}>
+            Apply filters
+          </button>
+          <Link href="/admin/users" className={buttonClasses("secondary")}>
+            Clear
+          </Link>
+        </div>
+      </form>
+      {page.items.length === 0 ? (
+        <p className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">Nobody matches.</p>
+      ) : (
+        <div className="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Users matching the filters</caption>
+            <thead className="bg-slate-50 text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2">Email</th>
+                <th scope="col" className="px-3 py-2">Name</th>
+                <th scope="col" className="px-3 py-2">Role</th>
+                <th scope="col" className="px-3 py-2">Department</th>
+                <th scope="col" className="px-3 py-2">Project</th>
+                <th scope="col" className="px-3 py-2">Last login</th>
+                <th scope="col" className="px-3 py-2">Live products</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((u) => (
+                <tr key={u.id} className="border-t border-slate-100">
+                  <th scope="row" className="px-3 py-2 font-medium">
+                    <Link href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+                      {u.email}
+                    </Link>
+                  </th>
+                  <td className="px-3 py-2">{u.name ?? "—"}</td>
+                  <td className="px-3 py-2">
+                    {u.role === "ADMIN" ? "Administrator" : "Researcher"}
+                    {u.deactivatedAt ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs">Deactivated</span> : null}
+                  </td>
+                  <td className="px-3 py-2">{u.department ?? "—"}</td>
+                  <td className="px-3 py-2">{u.project ?? "—"}</td>
+                  <td className="px-3 py-2 text-slate-600">
+                    <DateTime value={u.lastLoginAt} empty="never" />
+                  </td>
+                  <td className="px-3 py-2">
+                    {u.liveProducts > 0 ? (
+                      <Link href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
+                        {u.liveProducts}
+                      </Link>
+                    ) : (
+                      0
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager basePath="/admin/users" query={raw} nextCursor={page.nextCursor} shown={page.items.length} total={page.total} noun="users" />
+    </>
+  );
+}
