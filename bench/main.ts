@@ -17,7 +17,7 @@ import { processEnvironment } from "../lib/env";
 import { applyMigrations } from "../lib/db/migrate";
 import { startEmbeddedTestPostgres } from "../test/support/embedded-postgres";
 import { startEmulator } from "../emulator/server";
-import { buildProvisionRequestSchema } from "../lib/domain/provision-request";
+import { provisionRequestSchema } from "../lib/domain/provision-request";
 import type { ProvisioningParameter } from "../lib/domain/parameters";
 
 const ec2Parameters: ProvisioningParameter[] = [
@@ -32,7 +32,9 @@ async function main() {
   memory("start");
 
   // 1. Pure validation.
-  const schema = buildProvisionRequestSchema({ parameters: ec2Parameters, reservedKeys: ["OwnerEmail", "Department", "Project"], tagOptions: [{ key: "Schedule", values: ["office-hours", "always-on"] }] });
+  const reservedKeys = ["OwnerEmail", "Department", "Project"];
+  const metadata = { labels: {}, groups: [] };
+  const schema = provisionRequestSchema({ parameters: ec2Parameters, metadata, tagOptions: [{ key: "Schedule", values: ["office-hours", "always-on"] }] }, { reservedKeys, mode: "launch", ownerBoundKeys: [] });
   const body = {
     name: "bench-instance",
     productId: "prod-abcdefghijklm",
@@ -44,7 +46,7 @@ async function main() {
   samples.push(await measure("validate launch request (20 tags, 4 parameters)", 5000, () => schema.safeParse(body)));
   samples.push(
     await measure("generate schema from parameters", 2000, () =>
-      buildProvisionRequestSchema({ parameters: ec2Parameters, reservedKeys: ["OwnerEmail", "Department", "Project"] }),
+      provisionRequestSchema({ parameters: ec2Parameters, metadata, tagOptions: [] }, { reservedKeys, mode: "launch", ownerBoundKeys: [] }),
     ),
   );
 
@@ -61,6 +63,7 @@ async function main() {
   await applyMigrations({ connectionString: url.toString(), log: () => {} });
   const emulator = await startEmulator({ port: 0, timings: { provisionMs: 100, updateMs: 100, terminateMs: 100 } });
   Object.assign(process.env, {
+    QUARTERMASTER_MODE: "local",
     DATABASE_URL: url.toString(),
     OIDC_ISSUER: "http://localhost:3001",
     OIDC_CLIENT_SECRET: "bench",

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { launchBucket } from "./support/api";
 import { storageStateFor } from "./support/users";
 
 // Automated WCAG 2.1 A/AA checks on the pages people use; keyboard use is covered below.
@@ -45,5 +46,49 @@ test.describe("signed in", () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("heading", { name: "Catalog", level: 1 })).toBeVisible();
+  });
+});
+
+test.describe("the admin area", () => {
+  test.use({ storageState: storageStateFor("admin") });
+
+  for (const path of ["/admin", "/admin/products", "/admin/users"]) {
+    test(`${path} has no serious accessibility violations`, async ({ page }) => {
+      await page.goto(path);
+      await expect(page.getByRole("main")).toBeVisible();
+      await expectNoViolations(page);
+    });
+  }
+
+  test("a person's page and the transfer dialog, opened and used from the keyboard, have no serious violations", async ({ page, browser }) => {
+    const alice = await browser.newContext({ storageState: storageStateFor("alice") });
+    const bucket = await launchBucket(alice.request, `a11y-transfer-${Date.now().toString(36)}`);
+    const me = (await (await alice.request.get("/api/me")).json()) as { id: string };
+    await alice.close();
+
+    await page.goto(`/admin/users/${me.id}`);
+    await expect(page.getByRole("region", { name: "Offboarding" })).toBeVisible();
+    await expectNoViolations(page);
+
+    await page.goto(`/products/${bucket.id}`);
+    await page.getByRole("button", { name: "Transfer ownership…" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: `Transfer ${bucket.name}` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel(/Search by email or name/).focus();
+    await page.keyboard.type("bob");
+    const bob = dialog.getByRole("radio", { name: /bob@example\.org/ });
+    await expect(bob).toBeVisible();
+    await bob.focus();
+    await page.keyboard.press("Space");
+    await expect(bob).toBeChecked();
+    await dialog.getByRole("button", { name: "Review the transfer" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByRole("table", { name: "Changes the transfer makes" })).toBeVisible();
+    await expectNoViolations(page);
+    // Escape closes it without transferring anything.
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText("owned by alice@example.org")).toBeVisible();
   });
 });

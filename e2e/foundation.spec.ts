@@ -36,6 +36,14 @@ test.describe("signing in and out", () => {
     expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(headers["content-security-policy"]).not.toContain("unsafe-eval");
     expect(headers["x-request-id"]).toBeTruthy();
+    // Plain http on localhost: no HSTS (production mode's, e2e/production-mode.spec.ts).
+    expect(headers["strict-transport-security"]).toBeUndefined();
+  });
+
+  test("the sign-in page says it is the local demo", async ({ page }) => {
+    await page.goto("/signin");
+    await expect(page.getByRole("contentinfo")).toContainText("Local demo mode.");
+    await expect(page.getByRole("contentinfo")).toContainText("public demo passwords");
   });
 });
 
@@ -57,6 +65,16 @@ test.describe("as a researcher", () => {
     expect(await response.json()).toMatchObject({ email: users.alice.email, department: "Neuroscience", project: "ADNI", role: "USER" });
   });
 
+  test("signed-in pages say it is the local demo; the session cookie is the plain http one", async ({ page, context }) => {
+    await page.goto("/products");
+    await expect(page.getByRole("heading", { name: "My products" })).toBeVisible();
+    await expect(page.getByRole("contentinfo")).toContainText("Local demo mode.");
+    await expect(page.getByRole("contentinfo")).toContainText("AWS is a local emulator");
+    const names = (await context.cookies()).map((c) => c.name);
+    expect(names).toContain("next-auth.session-token");
+    expect(names).not.toContain("__Secure-next-auth.session-token");
+  });
+
   test("an unknown page shows the not-found page", async ({ page }) => {
     const response = await page.goto("/no-such-page");
     expect(response?.status()).toBe(404);
@@ -71,8 +89,15 @@ test.describe("as an administrator", () => {
     await page.goto("/products");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
     await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
-    const usersTable = page.getByRole("table");
-    await expect(usersTable.getByRole("cell", { name: users.alice.email })).toBeVisible();
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).click();
+    await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+    const usersTable = page.getByRole("table", { name: "Users matching the filters" });
+    await expect(usersTable.getByRole("rowheader", { name: users.alice.email })).toBeVisible();
     await expect(usersTable.getByRole("row", { name: /admin@example\.org/ })).toContainText("Administrator");
+    // Filters live in the address, so a filtered view can be shared.
+    await page.getByLabel("Email or name contains").fill("alice");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/\/admin\/users\?q=alice/);
+    await expect(usersTable.getByRole("row")).toHaveCount(2);
   });
 });

@@ -1,10 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
+import { sameOrigin } from "./support/api";
+import { emulatorUrl } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
 // Alice's products must be invisible to Bob; the specs share one server, so names are unique per run.
 const run = Date.now().toString(36);
-// The launcher's local AWS emulator (EMULATOR_PORT default), for injecting faults.
-const emulatorUrl = process.env.E2E_EMULATOR_URL ?? "http://127.0.0.1:4566";
 
 async function openLaunchForm(page: Page, productName: string) {
   await page.goto("/catalog");
@@ -40,6 +40,7 @@ test.describe.serial("alice provisions as herself", () => {
 
     // The server refuses the same body with 422 naming the field, before any AWS call.
     const response = await page.request.post("/api/products", {
+      headers: sameOrigin,
       data: {
         name: `alice-bad-${run}`,
         productId: new URL(page.url()).pathname.split("/")[2],
@@ -126,6 +127,7 @@ test.describe("isolation", () => {
     const bucket = catalog.find((p) => p.name === "S3 Private Encrypted Bucket")!;
     const detail = await (await alice.request.get(`/api/catalog/${bucket.productId}`)).json();
     const launched = await alice.request.post("/api/products", {
+      headers: sameOrigin,
       data: {
         name: `alice-private-${run}`,
         productId: bucket.productId,
@@ -147,7 +149,7 @@ test.describe("isolation", () => {
 
     const api = await page.request.get(`/api/products/${product.id}`);
     expect(api.status()).toBe(404);
-    const terminate = await page.request.post(`/api/products/${product.id}/terminate`, { data: { confirmName: product.name } });
+    const terminate = await page.request.post(`/api/products/${product.id}/terminate`, { headers: sameOrigin, data: { confirmName: product.name } });
     expect(terminate.status()).toBe(404);
     const response = await page.goto(`/products/${product.id}`);
     expect(response?.status()).toBe(404);

@@ -11,6 +11,9 @@ export const permissions = {
   "product:update": ["USER", "ADMIN"],
   "product:terminate": ["USER", "ADMIN"],
   "product:read-any": ["ADMIN"],
+  "product:terminate-any": ["ADMIN"],
+  "product:transfer": ["ADMIN"],
+  "user:manage": ["ADMIN"],
   "admin:view": ["ADMIN"],
   "audit:read": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -23,7 +23,9 @@ import {
 } from "@aws-sdk/client-service-catalog";
 import { awsClientConfig } from "@/lib/aws/config";
 import { forgetSession, sessionFor, type SessionIdentity, type SessionKind, type UserSession } from "@/lib/aws/sessions";
-import { fromAwsError, isExpiredTokenError } from "@/lib/aws/errors";
+import { fromAwsError, fromSessionError, isExpiredTokenError } from "@/lib/aws/errors";
+import { ConflictError } from "@/lib/errors";
+import { resourceChangeFromAws, type PlanResourceChange } from "@/lib/domain/plan";
 
 /** The client services receive inside `asUser`; they pass it to the `sc` calls below. */
 export type ScClient = ServiceCatalogClient;
@@ -49,14 +51,19 @@ export async function asUser<T>(
   call: (sc: ServiceCatalogClient, session: UserSession) => Promise<T>,
   kind: SessionKind = "enduser",
 ): Promise<T> {
+  // Getting the session comes before any Service Catalog call: when it fails, nothing was changed.
+  const session = () =>
+    sessionFor(identity, kind).catch((error: unknown) => {
+      throw fromSessionError(error, context);
+    });
   try {
-    const session = await sessionFor(identity, kind);
+    const current = await session();
     try {
-      return await call(clientFor(session), session);
+      return await call(clientFor(current), current);
     } catch (error) {
       if (!isExpiredTokenError(error)) throw error;
       forgetSession(identity, kind);
-      const fresh = await sessionFor(identity, kind);
+      const fresh = await session();
       return await call(clientFor(fresh), fresh);
     }
   } catch (error) {
@@ -136,6 +143,31 @@ export const sc = {
       }),
     ),
   describePlan: (client: ServiceCatalogClient, planId: string) => client.send(new DescribeProvisionedProductPlanCommand({ PlanId: planId })),
+  /**
+   * What an update would change, resource by resource: a plan is created, read once AWS has
+   * worked it out (at most ~15 s) and deleted again.
+   */
+  async planChanges(
+    client: ServiceCatalogClient,
+    input: { provisionedProductId: string; name: string; productId: string; artifactId: string; pathId?: string; parameters: UpdateProvisioningParameter[]; tags?: Tag[] },
+  ): Promise<PlanResourceChange[]> {
+    const created = await sc.createPlan(client, { ...input, planName: `preview-${Date.now()}`, token: crypto.randomUUID() });
+    const planId = created.PlanId!;
+    try {
+      for (let i = 0; i < 30; i++) {
+        const described = await sc.describePlan(client, planId);
+        const status = described.ProvisionedProductPlanDetails?.Status;
+        if (status === "CREATE_SUCCESS" || status === "EXECUTE_SUCCESS") {
+          return (described.ResourceChanges ?? []).map((c) => resourceChangeFromAws(c as Parameters<typeof resourceChangeFromAws>[0]));
+        }
+        if (status === "CREATE_FAILED") throw new ConflictError(`AWS could not plan this change: ${described.ProvisionedProductPlanDetails?.StatusMessage ?? "unknown reason"}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new ConflictError("AWS took too long to plan this change. Try again.");
+    } finally {
+      await sc.deletePlan(client, planId).catch(() => undefined);
+    }
+  },
   deletePlan: (client: ServiceCatalogClient, planId: string) => client.send(new DeleteProvisionedProductPlanCommand({ PlanId: planId, IgnoreErrors: true })),
   describeProvisionedProduct: (client: ServiceCatalogClient, id: string) => client.send(new DescribeProvisionedProductCommand({ Id: id })),
   searchProvisionedProductsByName: (client: ServiceCatalogClient, name: string) =>

@@ -1,9 +1,18 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { findVisibleProduct } from "@/lib/services/provisioning";
+import { findVisibleProduct, isNameAvailable } from "@/lib/services/provisioning";
+import { consumeRateLimit } from "@/lib/services/rate-limits";
+import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
+import { can } from "@/lib/auth/permissions";
 import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/prisma/client";
 
-export { isNameAvailable } from "@/lib/services/provisioning";
+export { isNameAvailable };
+
+/** The launch form's "is this name free?" for a person: counted against their name-check budget. */
+export async function checkNameAvailable(user: User, name: string): Promise<boolean> {
+  await consumeRateLimit(user.id, "name-check");
+  return isNameAvailable(name);
+}
 
 /** What the browser gets about a provisioned product: no tokens, no internal ids beyond AWS's. */
 export type ProductSummary = {
@@ -33,12 +42,20 @@ export type RecordSummary = {
 };
 
 export type ProductDetailView = ProductSummary & {
+  ownerId: string;
   pathId: string | null;
   parameters: Record<string, string | string[]>;
   tags: { key: string; value: string }[];
   outputs: { key: string; value: string; description: string }[];
   records: RecordSummary[];
+  /** The owner may update and terminate (unless a transfer holds it). */
   canChange: boolean;
+  /** The owner, or an admin, may terminate it. */
+  canTerminate: boolean;
+  /** An admin may transfer it to another owner. */
+  canTransfer: boolean;
+  /** The transfer holding it now (running, waiting for an admin, or incomplete), if any. */
+  transfer: TransferView | null;
 };
 
 export function toSummary(p: ProvisionedProduct & { owner: Pick<User, "email"> }): ProductSummary {
@@ -82,19 +99,23 @@ export async function listMyProducts(user: User, options: { includeTerminated?: 
   return rows.map(toSummary);
 }
 
-export async function getProductView(user: User, id: string): Promise<ProductDetailView> {
-  const product = await findVisibleProduct(user, id, "read");
+export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
+  const product = await findVisibleProduct(user, id, "read", { action: "product.read", requestId });
   const full = await db.provisionedProduct.findUniqueOrThrow({
     where: { id: product.id },
     include: { owner: { select: { email: true } }, records: { orderBy: { createdAt: "desc" }, include: { requestedBy: { select: { email: true } } } } },
   });
   return {
     ...toSummary(full),
+    ownerId: full.ownerId,
     pathId: full.pathId,
     parameters: full.parameters as Record<string, string | string[]>,
     tags: full.tags as { key: string; value: string }[],
     outputs: full.outputs as { key: string; value: string; description: string }[],
     records: full.records.map(toRecord),
     canChange: full.ownerId === user.id,
+    canTerminate: full.ownerId === user.id || can(user.role, "product:terminate-any"),
+    canTransfer: can(user.role, "product:transfer"),
+    transfer: await activeTransferOf(full.id),
   };
 }

@@ -247,15 +247,16 @@ describe("isolation between users", () => {
   it("bob cannot find, read, update or terminate alice's product: 404, as if it did not exist", async () => {
     const { bob } = people;
     const p = services.provisioning;
+    // Each attempt starts only when the loop reaches it, so none rejects before it is awaited.
     for (const attempt of [
-      p.findVisibleProduct(bob, alicesProduct.id),
-      p.findVisibleProduct(bob, alicesProduct.id, "change"),
-      services.products.getProductView(bob, alicesProduct.id),
-      p.updateProduct(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
-      p.previewUpdate(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
-      p.terminateProduct(as(bob), alicesProduct.id, { confirmName: alicesProduct.name }),
+      () => p.findVisibleProduct(bob, alicesProduct.id),
+      () => p.findVisibleProduct(bob, alicesProduct.id, "change"),
+      () => services.products.getProductView(bob, alicesProduct.id),
+      () => p.updateProduct(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
+      () => p.previewUpdate(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
+      () => p.terminateProduct(as(bob), alicesProduct.id, { confirmName: alicesProduct.name }),
     ]) {
-      const error = await rejection(attempt);
+      const error = await rejection(attempt());
       expect(error.status).toBe(404);
       expect(error.name).toBe("NotFoundError");
     }
@@ -264,11 +265,11 @@ describe("isolation between users", () => {
     expect(row.status).toBe("AVAILABLE");
   });
 
-  it("an admin may read alice's product but not change it", async () => {
+  it("an admin may read alice's product but not update it; terminating it takes the typed confirmation", async () => {
     const { admin } = people;
     const view = await services.products.getProductView(admin, alicesProduct.id);
     expect(view).toMatchObject({ id: alicesProduct.id, ownerEmail: "alice@example.org", canChange: false });
-    expect((await rejection(services.provisioning.terminateProduct(as(admin), alicesProduct.id, { confirmName: alicesProduct.name }))).status).toBe(404);
+    expect((await rejection(services.provisioning.terminateProduct(as(admin), alicesProduct.id, { confirmName: "not-its-name" }))).status).toBe(422);
     expect((await rejection(services.provisioning.updateProduct(as(admin), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }))).status).toBe(404);
     expect((await services.db.provisionedProduct.findUniqueOrThrow({ where: { id: alicesProduct.id } })).status).toBe("AVAILABLE");
   });

@@ -1,28 +1,26 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { asUser, sc, type ScClient } from "@/lib/aws/service-catalog";
-import { identityOf } from "@/lib/services/identity";
-import { getProductDetail, getProvisioningForm, type ProvisioningForm } from "@/lib/services/catalog";
-import { recordAudit } from "@/lib/services/audit";
+import { identityOf, principalArnOf } from "@/lib/services/identity";
+import { getProductDetail, getProvisioningForm, type ProductVersion, type ProvisioningForm } from "@/lib/services/catalog";
+import { consumeRateLimit } from "@/lib/services/rate-limits";
+import { idempotencyToken } from "@/lib/services/tokens";
+import { recordAudit, recordDenied } from "@/lib/services/audit";
 import { enqueueTracking } from "@/lib/jobs/boss";
 import { ConflictError, NotFoundError, ValidationError, AppError, UpstreamError } from "@/lib/errors";
-import { buildProvisionRequestSchema, type ProvisionRequest } from "@/lib/domain/provision-request";
+import { provisionRequestEnvelope, provisionRequestSchema, versionIssue, type ProvisionRequest, type RequestMode } from "@/lib/domain/provision-request";
 import { maskNoEcho, toProvisioningParameters, parameterChanges, toUpdateParameters } from "@/lib/domain/parameters";
 import { buildReservedTags, mergeTags, type Tag } from "@/lib/domain/tags";
-import { isBusyStatus } from "@/lib/domain/status";
-import { planWarnings, resourceChangeFromAws, type PlanResourceChange } from "@/lib/domain/plan";
-import type { ParameterChange, UpdateProvisioningParameter } from "@/lib/domain/parameters";
+import { canTerminate, canUpdate, isBusy, recordStatusFromAnswer } from "@/lib/domain/status";
+import { isRowId } from "@/lib/domain/ids";
+import { ownerBoundValues } from "@/lib/domain/ownership";
+import { can } from "@/lib/auth/permissions";
+import { planWarnings, type PlanResourceChange } from "@/lib/domain/plan";
+import type { ParameterChange, ParameterValues, UpdateProvisioningParameter } from "@/lib/domain/parameters";
 import type { Prisma, ProvisionedProduct, User } from "@/generated/prisma/client";
-import type { ZodError } from "zod";
 
 type Actor = { user: User; requestId?: string | null };
-
-function toValidationError(error: ZodError): ValidationError {
-  const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  return new ValidationError(issues[0] ? `${issues[0].message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}` : "Invalid request", issues);
-}
 
 /** The final tag set sent to AWS: the user's tags and TagOptions, then the reserved ones (which win). */
 function finalTags(user: User, request: Pick<ProvisionRequest, "tags" | "tagOptions">): Tag[] {
@@ -33,25 +31,53 @@ function finalTags(user: User, request: Pick<ProvisionRequest, "tags" | "tagOpti
 
 const toAwsTags = (tags: Tag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }));
 
-/** Validates a launch or update request against the product's real parameters. Throws 422. */
-async function validateRequest(user: User, body: unknown): Promise<{ request: ProvisionRequest; form: ProvisioningForm }> {
-  const shape = body as Partial<ProvisionRequest> | null;
-  if (!shape || typeof shape.productId !== "string" || typeof shape.provisioningArtifactId !== "string") {
-    throw new ValidationError("Choose a product and a version.", [{ path: "provisioningArtifactId", message: "Choose a product version." }]);
+type RequestContext = { mode: "launch" } | { mode: "update"; product: ProvisionedProduct };
+
+type ValidRequest = { request: ProvisionRequest; form: ProvisioningForm; version: ProductVersion; productName: string };
+
+/**
+ * Checks a launch or update body in the order that costs least: its shape, ids, name, tags and
+ * sizes (nothing asked of AWS); the version and launch path against the product (DescribeProduct,
+ * cached); then every parameter against the version's real ones (DescribeProvisioningParameters,
+ * cached), with the schema and options the form uses. Throws 422 naming the field.
+ */
+async function validateRequest(user: User, body: unknown, context: RequestContext): Promise<ValidRequest> {
+  const reservedKeys = env().RESERVED_TAG_KEYS;
+  const input = context.mode === "update" ? updateBody(context.product, body) : body;
+  const envelope = provisionRequestEnvelope(reservedKeys).safeParse(input);
+  if (!envelope.success) throw ValidationError.fromIssues(envelope.error.issues);
+  const { productId, provisioningArtifactId, pathId } = envelope.data;
+
+  const detail = await getProductDetail(user, productId);
+  const currentVersionId = context.mode === "update" ? context.product.provisioningArtifactId : null;
+  const problem = versionIssue(detail.versions, provisioningArtifactId, { mode: context.mode, currentVersionId });
+  if (problem) throw new ValidationError(problem, [{ path: "provisioningArtifactId", message: problem }]);
+  if (context.mode === "launch" && pathId !== undefined && !detail.launchPaths.some((p) => p.id === pathId)) {
+    const message = "That launch path is not offered for this product: choose one of the listed ones";
+    throw new ValidationError(message, [{ path: "pathId", message }]);
   }
-  const form = await getProvisioningForm(user, {
-    productId: shape.productId,
-    artifactId: shape.provisioningArtifactId,
-    ...(typeof shape.pathId === "string" && shape.pathId ? { pathId: shape.pathId } : {}),
-  });
-  const schema = buildProvisionRequestSchema({
-    parameters: form.parameters,
-    reservedKeys: env().RESERVED_TAG_KEYS,
-    tagOptions: form.tagOptions,
-  });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw toValidationError(parsed.error);
-  return { request: parsed.data, form };
+  const version = detail.versions.find((v) => v.id === provisioningArtifactId)!;
+
+  const form = await getProvisioningForm(user, { productId, artifactId: provisioningArtifactId, ...(pathId ? { pathId } : {}) });
+  const parsed = provisionRequestSchema(form, { reservedKeys, mode: context.mode satisfies RequestMode, ownerBoundKeys: env().OWNER_BOUND_PARAMETERS }).safeParse(input);
+  if (!parsed.success) throw ValidationError.fromIssues(parsed.error.issues);
+  return { request: parsed.data, form, version, productName: detail.name };
+}
+
+/**
+ * An update names its product by the URL. The body may repeat the product's name, product and
+ * launch path (the form does) but not change them; what AWS is sent is the stored ones.
+ */
+function updateBody(product: ProvisionedProduct, body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body; // the envelope says what is wrong
+  const given = body as Record<string, unknown>;
+  const issues: { path: string; message: string }[] = [];
+  if ("name" in given && given.name !== product.name) issues.push({ path: "name", message: "A product cannot be renamed: leave its name as it is" });
+  if ("productId" in given && given.productId !== product.productId) issues.push({ path: "productId", message: "An update cannot turn a product into another one" });
+  if ("pathId" in given && (given.pathId ?? "") !== (product.pathId ?? "")) issues.push({ path: "pathId", message: "The launch path of a product cannot change in an update" });
+  if (issues.length > 0) throw ValidationError.fromIssues(issues.map((i) => ({ path: [i.path], message: i.message })));
+  const { pathId: _ignored, ...rest } = given;
+  return { ...rest, name: product.name, productId: product.productId, ...(product.pathId ? { pathId: product.pathId } : {}) };
 }
 
 /**
@@ -73,24 +99,17 @@ async function assertNameFree(name: string) {
   }
 }
 
-function tokenFor(rowId: string, purpose: string): string {
-  // Service Catalog tokens: 1..128 chars [a-zA-Z0-9_-]; derived so that a retry reuses the same one.
-  return `${purpose}-${createHash("sha256").update(rowId).digest("hex").slice(0, 40)}`;
-}
-
 /**
  * Launch: the row is written first (so nothing is lost if AWS or this process fails next), then
  * ProvisionProduct is called with a token derived from the row, then the record id is stored.
  */
 export async function launchProduct(actor: Actor, body: unknown): Promise<ProvisionedProduct> {
   const { user } = actor;
-  const { request, form } = await validateRequest(user, body);
+  const { request, form, version, productName } = await validateRequest(user, body, { mode: "launch" });
+  // Owner-bound parameters carry the owner's principal (e.g. whom the bucket policy grants).
+  request.parameters = { ...request.parameters, ...ownerBoundValues(form.parameters, env().OWNER_BOUND_PARAMETERS, principalArnOf(user)) };
   await assertNameFree(request.name);
-  const detail = await getProductDetail(user, request.productId);
-  const version = detail.versions.find((v) => v.id === request.provisioningArtifactId);
-  if (!version) throw new ValidationError("That version does not exist.", [{ path: "provisioningArtifactId", message: "Choose one of the listed versions." }]);
-  // AWS refuses new launches of a deprecated version; say so before a row holds the name.
-  if (version.deprecated) throw new ValidationError(`Version ${version.name} is deprecated.`, [{ path: "provisioningArtifactId", message: `${version.name} is deprecated: new products cannot be launched with it. Choose a current version.` }]);
+  await consumeRateLimit(user.id, "launch");
   const tags = finalTags(user, request);
   const storedParameters = maskNoEcho(request.parameters, form.parameters);
 
@@ -104,14 +123,14 @@ export async function launchProduct(actor: Actor, body: unknown): Promise<Provis
           ownerId: user.id,
           name: request.name,
           productId: request.productId,
-          productName: detail.name,
+          productName,
           provisioningArtifactId: version.id,
           provisioningArtifactName: version.name,
           pathId: request.pathId ?? null,
           status: "PENDING",
           parameters: storedParameters as Prisma.InputJsonValue,
           tags: tags as Prisma.InputJsonValue,
-          provisionToken: tokenFor(id, "provision"),
+          provisionToken: idempotencyToken(id, "provision"),
         },
       });
       await tx.provisioningRecord.create({
@@ -148,14 +167,16 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
     });
     const detail = result.RecordDetail;
     const updated = await db.$transaction(async (tx) => {
-      const product = await tx.provisionedProduct.update({
-        where: { id: row.id },
+      // Only while the row has no AWS id: a reconciliation may have attached it meanwhile (and
+      // tracking moved it on); what it wrote is newer than this answer.
+      await tx.provisionedProduct.updateMany({
+        where: { id: row.id, awsProvisionedProductId: null },
         data: { status: "UNDER_CHANGE", awsProvisionedProductId: detail?.ProvisionedProductId ?? null, lastRecordId: detail?.RecordId ?? null, statusMessage: null },
       });
       if (pendingRecord) {
-        await tx.provisioningRecord.update({ where: { id: pendingRecord.id }, data: { recordId: detail?.RecordId ?? null, status: detail?.Status ?? "CREATED" } });
+        await tx.provisioningRecord.updateMany({ where: { id: pendingRecord.id, recordId: null }, data: { recordId: detail?.RecordId ?? null, status: recordStatusFromAnswer(detail?.Status) } });
       }
-      return product;
+      return tx.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } });
     });
     await recordAudit({ actor: actor.user, action: "product.launch", target: { type: "provisioned-product", id: row.id }, outcome: "SUCCESS", requestId: actor.requestId, details: { name: row.name, productId: row.productId, version: row.provisioningArtifactName } });
     if (pendingRecord) await enqueueTracking(pendingRecord.id);
@@ -167,29 +188,69 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
     const definite = error instanceof AppError && (error.status < 500 || (error instanceof UpstreamError && error.status === 503));
     if (definite) {
       await db.$transaction([
-        db.provisionedProduct.update({ where: { id: row.id }, data: { status: "ERROR", statusMessage: (error as Error).message, terminatedAt: null } }),
-        ...(pendingRecord ? [db.provisioningRecord.update({ where: { id: pendingRecord.id }, data: { status: "FAILED", errors: [{ code: "Refused", description: (error as Error).message }], completedAt: new Date() } })] : []),
+        db.provisionedProduct.updateMany({ where: { id: row.id, awsProvisionedProductId: null }, data: { status: "ERROR", statusMessage: (error as Error).message, terminatedAt: null } }),
+        ...(pendingRecord ? [db.provisioningRecord.updateMany({ where: { id: pendingRecord.id, recordId: null }, data: { status: "FAILED", errors: [{ code: "Refused", description: (error as Error).message }], completedAt: new Date() } })] : []),
       ]);
     }
     await recordAudit({ actor: actor.user, action: "product.launch", target: { type: "provisioned-product", id: row.id }, outcome: "FAILURE", requestId: actor.requestId, details: { message: (error as Error).message } });
-    throw error;
+    if (definite) throw error;
+    // "Try again" would be wrong here: the row keeps the name and reconciliation finishes the launch.
+    throw new UpstreamError("Launching the product: the portal could not confirm the launch with AWS. It checks with AWS and completes it by itself (it cannot be launched twice); follow it under My products, no need to launch it again.", 502, error instanceof UpstreamError ? error.awsCode : undefined);
   }
 }
 
-/** A product the user may see: their own, or any for an admin (read-only). Otherwise 404. */
-export async function findVisibleProduct(user: User, id: string, mode: "read" | "change" = "read"): Promise<ProvisionedProduct> {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(id);
-  const product = isUuid ? await db.provisionedProduct.findUnique({ where: { id } }) : null;
+/**
+ * A product the user may see: their own, or any for whoever may read any (admins, read-only),
+ * and for "terminate" any for whoever may terminate any (admins). Otherwise 404, as if it did not
+ * exist; when the product exists but is someone else's, the attempt (`attempt.action`, by
+ * default product.<mode>) is recorded in the audit log as DENIED.
+ */
+export async function findVisibleProduct(
+  user: User,
+  id: string,
+  mode: "read" | "change" | "terminate" = "read",
+  attempt: { action?: string; requestId?: string | null } = {},
+): Promise<ProvisionedProduct> {
+  const product = isRowId(id) ? await db.provisionedProduct.findUnique({ where: { id } }) : null;
   if (!product) throw new NotFoundError("That product does not exist or is not yours.");
-  const mayRead = product.ownerId === user.id || (mode === "read" && user.role === "ADMIN");
-  if (!mayRead) throw new NotFoundError("That product does not exist or is not yours.");
+  const mayRead =
+    product.ownerId === user.id ||
+    (mode === "read" && can(user.role, "product:read-any")) ||
+    (mode === "terminate" && can(user.role, "product:terminate-any"));
+  if (!mayRead) {
+    await recordDenied({
+      actor: user,
+      action: attempt.action ?? `product.${mode}`,
+      target: { type: "provisioned-product", id: product.id },
+      requestId: attempt.requestId ?? null,
+      details: { reason: "not-owner", mode },
+    });
+    throw new NotFoundError("That product does not exist or is not yours.");
+  }
   return product;
 }
 
-function assertChangeable(product: ProvisionedProduct) {
+/** An ownership transfer holds the product (running, stopped for a decision, or incomplete). */
+async function assertNotBeingTransferred(product: ProvisionedProduct): Promise<void> {
+  const transfer = await db.ownershipTransfer.findFirst({ where: { provisionedProductId: product.id, status: { in: ["RUNNING", "NEEDS_CONFIRMATION", "FAILED"] } }, select: { status: true } });
+  if (!transfer) return;
+  throw new ConflictError(
+    transfer.status === "RUNNING"
+      ? "This product is being transferred to another owner by an administrator. It cannot be changed until the transfer is done."
+      : "This product's transfer to another owner is waiting for an administrator. It cannot be changed until they resume or roll it back.",
+  );
+}
+
+/**
+ * Whether the product's status lets it be updated or terminated now: the domain's `canUpdate` /
+ * `canTerminate`, with the reason in words when not. A status the portal does not know is refused.
+ */
+function assertChangeable(product: ProvisionedProduct, change: "update" | "terminate"): void {
+  const allowed = change === "update" ? canUpdate(product.status) : canTerminate(product.status);
+  if (allowed) return;
   if (product.status === "TERMINATED") throw new ConflictError("This product has been terminated.");
-  if (isBusyStatus(product.status)) throw new ConflictError("This product is being changed right now. Wait until it is available, then try again.");
-  if (!product.awsProvisionedProductId) throw new ConflictError("This product was never created in AWS, so it cannot be changed.");
+  if (isBusy(product.status)) throw new ConflictError("This product is being changed right now. Wait until it is available, then try again.");
+  throw new ConflictError(`This product cannot be ${change === "update" ? "updated" : "terminated"} while its status is ${product.status}.`);
 }
 
 type UpdatePlan = {
@@ -198,21 +259,29 @@ type UpdatePlan = {
   versionChanged: boolean;
   request: ProvisionRequest;
   form: ProvisioningForm;
+  version: ProductVersion;
 };
 
 async function prepareUpdate(user: User, product: ProvisionedProduct, body: unknown): Promise<UpdatePlan> {
-  assertChangeable(product);
-  const { request, form } = await validateRequest(user, { ...(body as object), name: product.name, productId: product.productId });
-  if (request.name !== product.name) throw new ValidationError("A product cannot be renamed.", [{ path: "name", message: "The name cannot change." }]);
+  assertChangeable(product, "update");
+  await assertNotBeingTransferred(product);
+  if (!product.awsProvisionedProductId) throw new ConflictError("This product was never created in AWS, so it cannot be changed.");
+  const { request, form, version } = await validateRequest(user, body, { mode: "update", product });
   const current = (product.parameters ?? {}) as Record<string, string | string[]>;
   const versionChanged = request.provisioningArtifactId !== product.provisioningArtifactId;
+  const changed = parameterChanges(current, request.parameters, form.parameters, form.metadata);
+  // Checked before a preview too: an AWS plan of no change is work for nothing.
+  if (!versionChanged && changed.length === 0) {
+    throw new ValidationError("Nothing to update: no value differs from the current one.", [{ path: "parameters", message: "Change at least one value or the version." }]);
+  }
   // Unchanged parameters (and blank NoEcho ones) go with UsePreviousValue.
   return {
     parameters: toUpdateParameters(current, request.parameters, form.parameters),
-    changed: parameterChanges(current, request.parameters, form.parameters, form.metadata),
+    changed,
     versionChanged,
     request,
     form,
+    version,
   };
 }
 
@@ -225,45 +294,26 @@ export type UpdatePreview = {
 
 /** A provisioned product plan: what AWS would change, with plain warnings for replacements. */
 export async function previewUpdate(actor: Actor, id: string, body: unknown): Promise<UpdatePreview> {
-  const product = await findVisibleProduct(actor.user, id, "change");
+  const product = await findVisibleProduct(actor.user, id, "change", { action: "product.preview", requestId: actor.requestId });
   const plan = await prepareUpdate(actor.user, product, body);
-  const resourceChanges: PlanResourceChange[] = await asUser(identityOf(actor.user), "Previewing the update", async (client) => {
-    const created = await sc.createPlan(client, {
+  await consumeRateLimit(actor.user.id, "preview");
+  const resourceChanges: PlanResourceChange[] = await asUser(identityOf(actor.user), "Previewing the update", (client) =>
+    sc.planChanges(client, {
       provisionedProductId: product.awsProvisionedProductId!,
       name: product.name,
       productId: product.productId,
       artifactId: plan.request.provisioningArtifactId,
       ...(product.pathId ? { pathId: product.pathId } : {}),
-      planName: `preview-${Date.now()}`,
-      token: crypto.randomUUID(),
       parameters: plan.parameters,
-    });
-    const planId = created.PlanId!;
-    try {
-      for (let i = 0; i < 30; i++) {
-        const described = await sc.describePlan(client, planId);
-        const status = described.ProvisionedProductPlanDetails?.Status;
-        if (status === "CREATE_SUCCESS" || status === "EXECUTE_SUCCESS") {
-          return (described.ResourceChanges ?? []).map((c) => resourceChangeFromAws(c as Parameters<typeof resourceChangeFromAws>[0]));
-        }
-        if (status === "CREATE_FAILED") throw new ConflictError(`AWS could not plan this change: ${described.ProvisionedProductPlanDetails?.StatusMessage ?? "unknown reason"}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      throw new ConflictError("AWS took too long to plan this change. Try again.");
-    } finally {
-      await sc.deletePlan(client, planId).catch(() => undefined);
-    }
-  });
+    }),
+  );
   return { changedParameters: plan.changed, versionChanged: plan.versionChanged, resourceChanges, warnings: planWarnings(resourceChanges) };
 }
 
 export async function updateProduct(actor: Actor, id: string, body: unknown): Promise<ProvisionedProduct> {
-  const product = await findVisibleProduct(actor.user, id, "change");
+  const product = await findVisibleProduct(actor.user, id, "change", { action: "product.update", requestId: actor.requestId });
   const plan = await prepareUpdate(actor.user, product, body);
-  if (!plan.versionChanged && plan.changed.length === 0) throw new ValidationError("Nothing to update: no value differs from the current one.", [{ path: "parameters", message: "Change at least one value or the version." }]);
-  const detail = await getProductDetail(actor.user, product.productId);
-  const version = detail.versions.find((v) => v.id === plan.request.provisioningArtifactId);
-  const storedParameters = maskNoEcho(plan.request.parameters, plan.form.parameters);
+  const storedParameters = maskNoEcho(plan.request.parameters, plan.form.parameters, (product.parameters ?? {}) as ParameterValues);
   // Only the owner changes a product, so the reserved tags are (still) theirs.
   const tags = finalTags(actor.user, plan.request);
   const recordRow = await db.provisioningRecord.create({
@@ -277,7 +327,7 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
         parameters: storedParameters,
         tags,
         provisioningArtifactId: plan.request.provisioningArtifactId,
-        provisioningArtifactName: version?.name ?? product.provisioningArtifactName,
+        provisioningArtifactName: plan.version.name,
         changed: plan.changed.map((c) => c.key),
       } as Prisma.InputJsonValue,
     },
@@ -292,35 +342,42 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
         productId: product.productId,
         artifactId: plan.request.provisioningArtifactId,
         ...(product.pathId ? { pathId: product.pathId } : {}),
-        token: tokenFor(recordRow.id, "update"),
+        token: idempotencyToken(recordRow.id, "update"),
         parameters: plan.parameters,
         tags: toAwsTags(tags),
       }),
   });
 }
 
+/**
+ * Termination, by the owner or by an admin (any product, with the admin role's session: the
+ * product's history and the audit name the admin, and the audit the owner too).
+ */
 export async function terminateProduct(actor: Actor, id: string, body: unknown): Promise<ProvisionedProduct> {
-  const product = await findVisibleProduct(actor.user, id, "change");
+  const product = await findVisibleProduct(actor.user, id, "terminate", { action: "product.terminate", requestId: actor.requestId });
   const confirmName = (body as { confirmName?: unknown } | null)?.confirmName;
   if (confirmName !== product.name) {
     throw new ValidationError("Type the product's name to confirm.", [{ path: "confirmName", message: `Type "${product.name}" exactly to confirm termination.` }]);
   }
-  if (product.status === "TERMINATED") throw new ConflictError("This product has already been terminated.");
-  if (isBusyStatus(product.status)) throw new ConflictError("This product is being changed right now. Wait until it is available, then try again.");
+  assertChangeable(product, "terminate");
+  await assertNotBeingTransferred(product);
+  const byAdmin = product.ownerId !== actor.user.id;
+  const details = byAdmin ? { byAdmin: true, owner: (await db.user.findUniqueOrThrow({ where: { id: product.ownerId }, select: { email: true } })).email } : undefined;
   if (!product.awsProvisionedProductId) {
     // Never reached AWS: nothing to terminate there.
     const updated = await db.provisionedProduct.update({ where: { id: product.id }, data: { status: "TERMINATED", terminatedAt: new Date(), statusMessage: "Removed before AWS created it." } });
-    await recordAudit({ actor: actor.user, action: "product.terminate", target: { type: "provisioned-product", id: product.id }, outcome: "SUCCESS", requestId: actor.requestId });
+    await recordAudit({ actor: actor.user, action: "product.terminate", target: { type: "provisioned-product", id: product.id }, outcome: "SUCCESS", requestId: actor.requestId, ...(details ? { details } : {}) });
     return updated;
   }
   const recordRow = await db.provisioningRecord.create({
-    data: { provisionedProductId: product.id, recordType: "TERMINATE_PROVISIONED_PRODUCT", status: "CREATED", requestedById: actor.user.id },
+    data: { provisionedProductId: product.id, recordType: "TERMINATE_PROVISIONED_PRODUCT", status: "CREATED", requestedById: actor.user.id, ...(byAdmin ? { sentById: actor.user.id, sentAsAdmin: true } : {}) },
   });
   return sendChange(actor, product, recordRow.id, {
     action: "product.terminate",
     context: "Terminating the product",
+    ...(byAdmin ? { asAdmin: true, details } : {}),
     call: (client) =>
-      sc.terminateProvisionedProduct(client, { provisionedProductId: product.awsProvisionedProductId!, token: tokenFor(recordRow.id, "terminate"), ignoreErrors: product.status === "ERROR" }),
+      sc.terminateProvisionedProduct(client, { provisionedProductId: product.awsProvisionedProductId!, token: idempotencyToken(recordRow.id, "terminate"), ignoreErrors: product.status === "ERROR" }),
   });
 }
 
@@ -333,14 +390,21 @@ async function sendChange(
   actor: Actor,
   product: ProvisionedProduct,
   recordRowId: string,
-  change: { action: string; context: string; details?: Prisma.InputJsonValue; call: (client: ScClient) => Promise<{ RecordDetail?: { RecordId?: string; Status?: string } }> },
+  change: {
+    action: string;
+    context: string;
+    details?: Prisma.InputJsonValue | undefined;
+    /** Sent with the admin role's session (an admin acting on someone else's product). */
+    asAdmin?: boolean;
+    call: (client: ScClient) => Promise<{ RecordDetail?: { RecordId?: string; Status?: string } }>;
+  },
 ): Promise<ProvisionedProduct> {
   const target = { type: "provisioned-product", id: product.id };
   try {
-    const result = await asUser(identityOf(actor.user), change.context, change.call);
+    const result = await asUser(identityOf(actor.user), change.context, change.call, change.asAdmin ? "admin" : "enduser");
     const recordId = result.RecordDetail?.RecordId ?? null;
     const updated = await db.$transaction(async (tx) => {
-      await tx.provisioningRecord.update({ where: { id: recordRowId }, data: { recordId, status: result.RecordDetail?.Status ?? "CREATED" } });
+      await tx.provisioningRecord.update({ where: { id: recordRowId }, data: { recordId, status: recordStatusFromAnswer(result.RecordDetail?.Status) } });
       return tx.provisionedProduct.update({ where: { id: product.id }, data: { status: "UNDER_CHANGE", statusMessage: null, lastRecordId: recordId } });
     });
     await recordAudit({ actor: actor.user, action: change.action, target, outcome: "SUCCESS", requestId: actor.requestId, ...(change.details ? { details: change.details } : {}) });

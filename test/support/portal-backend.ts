@@ -15,11 +15,21 @@ export type PortalBackend = {
   close(): Promise<void>;
 };
 
-export async function startPortalBackend(timings = { provisionMs: 150, updateMs: 150, terminateMs: 100 }): Promise<PortalBackend> {
-  const database = await createTestDatabase();
-  const emulator = await startEmulator({ port: 0, timings });
+export async function startPortalBackend(
+  timings = { provisionMs: 150, updateMs: 150, terminateMs: 100 },
+  options: {
+    /** A PostgreSQL server of the test's own (e.g. one it stops), instead of the run's. */
+    databaseServerUrl?: string;
+    /** A catalog of the test's own (see `catalogWith`), instead of catalog/. */
+    catalogDir?: string;
+  } = {},
+): Promise<PortalBackend> {
+  const database = await createTestDatabase(options.databaseServerUrl ? { serverUrl: options.databaseServerUrl } : {});
+  const emulator = await startEmulator({ port: 0, timings, ...(options.catalogDir ? { catalogDir: options.catalogDir } : {}) });
   Object.assign(process.env, {
     NODE_ENV: "test",
+    // Explicit: the portal assumes production when the mode is not given.
+    QUARTERMASTER_MODE: "local",
     DATABASE_URL: database.url,
     OIDC_ISSUER: "http://localhost:3001",
     OIDC_CLIENT_SECRET: "test-secret",
@@ -31,6 +41,10 @@ export async function startPortalBackend(timings = { provisionMs: 150, updateMs:
     AWS_EC2_METADATA_DISABLED: "true",
     LOG_LEVEL: "silent",
     JOBS_ENABLED: "false",
+    // Tests launch many products as one person; the budgets have a test file of their own.
+    RATE_LIMIT_LAUNCHES_PER_MINUTE: "10000",
+    RATE_LIMIT_PREVIEWS_PER_MINUTE: "10000",
+    RATE_LIMIT_NAME_CHECKS_PER_MINUTE: "10000",
   });
   const control = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${emulator.url}/_emulator/${path}`, { ...init, headers: { "content-type": "application/json", ...(init?.headers ?? {}) } });

@@ -200,3 +200,40 @@ export function watchServiceCatalog(hooks: { before?: (command: SentCommand) => 
   } as never);
   return { sent, of: (name: string) => sent.filter((c) => c.name === name), restore: () => spy.mockRestore() };
 }
+
+// ---------------------------------------------------------------- a catalog of the test's own
+
+/**
+ * A copy of catalog/ with more products in the first portfolio (templates from test/fixtures), for
+ * `startPortalBackend(timings, { catalogDir })`.
+ */
+export async function catalogWith(extra: { key: string; name: string; template: string; tagUpdates?: "ALLOWED" }[]): Promise<string> {
+  const { cp, mkdtemp, readFile, writeFile } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = await mkdtemp(path.join(os.tmpdir(), "quartermaster-catalog-"));
+  await cp("catalog", dir, { recursive: true });
+  const file = path.join(dir, "catalog.json");
+  const catalog = JSON.parse(await readFile(file, "utf8")) as {
+    portfolios: { products: string[]; constraints?: unknown[] }[];
+    products: unknown[];
+  };
+  for (const product of extra) {
+    await cp(path.join("test/fixtures", product.template), path.join(dir, product.template));
+    catalog.products.push({
+      key: product.key,
+      name: product.name,
+      owner: "Tests",
+      distributor: "Tests",
+      shortDescription: `${product.name} (a test fixture).`,
+      createdTime: "2026-01-01T00:00:00Z",
+      versions: [{ name: "v1.0.0", description: "Test fixture.", template: product.template, createdTime: "2026-01-01T00:00:00Z" }],
+    });
+    catalog.portfolios[0]!.products.push(product.key);
+    if (product.tagUpdates) {
+      (catalog.portfolios[0]!.constraints ??= []).push({ type: "RESOURCE_UPDATE", product: product.key, description: "Test fixture.", tagUpdateOnProvisionedProduct: product.tagUpdates });
+    }
+  }
+  await writeFile(file, JSON.stringify(catalog, null, 2));
+  return dir;
+}
