@@ -20,6 +20,9 @@ function awsClis(): { command: string; version: string }[] {
   return [...found].map(([version, command]) => ({ command, version }));
 }
 const clis = awsClis();
+// Outside CI a machine without the CLI skips these; CI installs it (.ci/run), so there a missing
+// CLI is a failure, not a silent skip.
+if (clis.length === 0 && process.env.CI) throw new Error("The AWS CLI v2 (/usr/bin/aws) is required in CI: install Debian's awscli");
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
