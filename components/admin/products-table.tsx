@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DateTime } from "@/components/ui/date-time";
-import { TerminateButton } from "@/components/admin/terminate-button";
-import { TransferButton } from "@/components/admin/transfer-button";
+import { TerminateButton, TransferButton } from "@/components/admin/row-actions";
 import { canTerminate, canUpdate } from "@/lib/domain/status";
 import type { AdminProductRow } from "@/lib/services/admin";
 

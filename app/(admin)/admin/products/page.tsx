@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requirePermission } from "@/lib/auth/session";
 import { listAllProducts, productChoices } from "@/lib/services/admin";
 import { firstValues, PRODUCT_SORTS, productFilterSchema, sortDirection, STORED_PRODUCT_STATUSES } from "@/lib/domain/admin-filters";
 import { statusBadge } from "@/lib/domain/status";
 import { FilterErrors } from "@/components/admin/filter-errors";
 import { Pager } from "@/components/admin/pager";
+import { FilterActions, filterInput, SortFields } from "@/components/admin/filter-form";
 import { ProductsTable } from "@/components/admin/products-table";
-import { buttonClasses } from "@/components/ui/button";
 
 export const metadata: Metadata = { title: "All products · Admin" };
-
-const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
 export default async function AdminProductsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePermission("admin:view");
@@ -38,15 +35,15 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
       <form method="get" action="/admin/products" role="search" aria-label="Filter products" className="mt-6 grid gap-4 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-4">
         <div>
           <label htmlFor="f-q" className="text-sm font-medium text-slate-700">Name contains</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={128} className={input} />
+          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={128} className={filterInput} />
         </div>
         <div>
           <label htmlFor="f-owner" className="text-sm font-medium text-slate-700">Owner (email)</label>
-          <input id="f-owner" name="owner" type="search" defaultValue={filter.owner ?? ""} maxLength={320} className={input} />
+          <input id="f-owner" name="owner" type="search" defaultValue={filter.owner ?? ""} maxLength={320} className={filterInput} />
         </div>
         <div>
           <label htmlFor="f-product" className="text-sm font-medium text-slate-700">Product</label>
-          <select id="f-product" name="product" defaultValue={filter.product ?? ""} className={input}>
+          <select id="f-product" name="product" defaultValue={filter.product ?? ""} className={filterInput}>
             <option value="">Any product</option>
             {products.map((p) => (
               <option key={p.productId} value={p.productId}>
@@ -57,7 +54,7 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
         </div>
         <div>
           <label htmlFor="f-status" className="text-sm font-medium text-slate-700">Status</label>
-          <select id="f-status" name="status" defaultValue={filter.status ?? ""} className={input}>
+          <select id="f-status" name="status" defaultValue={filter.status ?? ""} className={filterInput}>
             <option value="">Any live status</option>
             {STORED_PRODUCT_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -68,7 +65,7 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
         </div>
         <div>
           <label htmlFor="f-transfer" className="text-sm font-medium text-slate-700">Transfer</label>
-          <select id="f-transfer" name="transfer" defaultValue={filter.transfer ?? ""} className={input}>
+          <select id="f-transfer" name="transfer" defaultValue={filter.transfer ?? ""} className={filterInput}>
             <option value="">Any</option>
             <option value="active">Being transferred or stopped</option>
             <option value="incomplete">Stopped: waiting for an admin</option>
@@ -76,37 +73,14 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
         </div>
         <div>
           <label htmlFor="f-department" className="text-sm font-medium text-slate-700">Department</label>
-          <input id="f-department" name="department" defaultValue={filter.department ?? ""} maxLength={256} className={input} />
+          <input id="f-department" name="department" defaultValue={filter.department ?? ""} maxLength={256} className={filterInput} />
         </div>
         <div>
           <label htmlFor="f-project" className="text-sm font-medium text-slate-700">Project</label>
-          <input id="f-project" name="project" defaultValue={filter.project ?? ""} maxLength={256} className={input} />
+          <input id="f-project" name="project" defaultValue={filter.project ?? ""} maxLength={256} className={filterInput} />
         </div>
-        <div>
-          <label htmlFor="f-sort" className="text-sm font-medium text-slate-700">Sort by</label>
-          <select id="f-sort" name="sort" defaultValue={filter.sort} className={input}>
-            {Object.entries(PRODUCT_SORTS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-dir" className="text-sm font-medium text-slate-700">Order</label>
-          <select id="f-dir" name="dir" defaultValue={direction} className={input}>
-            <option value="asc">Ascending (A to Z, oldest first)</option>
-            <option value="desc">Descending (Z to A, newest first)</option>
-          </select>
-        </div>
-        <div className="flex items-end gap-3 sm:col-span-3 lg:col-span-4">
-          <button type="submit" className={buttonClasses("primary")}>
-            Apply filters
-          </button>
-          <Link href="/admin/products" className={buttonClasses("secondary")}>
-            Clear
-          </Link>
-        </div>
+        <SortFields idPrefix="f" sorts={PRODUCT_SORTS} sort={filter.sort} direction={direction} orderLabels={{ asc: "Ascending (A to Z, oldest first)", desc: "Descending (Z to A, newest first)" }} />
+        <FilterActions clearHref="/admin/products" className="sm:col-span-3 lg:col-span-4" />
       </form>
 
       <ProductsTable products={page.items} caption="All provisioned products matching the filters" transfer />

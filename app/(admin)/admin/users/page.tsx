@@ -5,12 +5,10 @@ import { listUsers } from "@/lib/services/admin";
 import { firstValues, sortDirection, USER_SORTS, userFilterSchema } from "@/lib/domain/admin-filters";
 import { FilterErrors } from "@/components/admin/filter-errors";
 import { Pager } from "@/components/admin/pager";
-import { buttonClasses } from "@/components/ui/button";
+import { FilterActions, filterInput, SortFields } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "Users · Admin" };
-
-const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
 
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePermission("admin:view");
@@ -35,41 +33,18 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <form method="get" action="/admin/users" role="search" aria-label="Filter users" className="mt-6 grid gap-4 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-4">
         <div>
           <label htmlFor="u-q" className="text-sm font-medium text-slate-700">Email or name contains</label>
-          <input id="u-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={128} className={input} />
+          <input id="u-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={128} className={filterInput} />
         </div>
         <div>
           <label htmlFor="u-role" className="text-sm font-medium text-slate-700">Role</label>
-          <select id="u-role" name="role" defaultValue={filter.role ?? ""} className={input}>
+          <select id="u-role" name="role" defaultValue={filter.role ?? ""} className={filterInput}>
             <option value="">Any role</option>
             <option value="USER">Researcher</option>
             <option value="ADMIN">Administrator</option>
           </select>
         </div>
-        <div>
-          <label htmlFor="u-sort" className="text-sm font-medium text-slate-700">Sort by</label>
-          <select id="u-sort" name="sort" defaultValue={filter.sort} className={input}>
-            {Object.entries(USER_SORTS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="u-dir" className="text-sm font-medium text-slate-700">Order</label>
-          <select id="u-dir" name="dir" defaultValue={sortDirection(filter.sort, filter.dir)} className={input}>
-            <option value="asc">Ascending</option>
-            <option value="desc">Descending</option>
-          </select>
-        </div>
-        <div className="flex items-end gap-3 sm:col-span-4">
-          <button type="submit" className={buttonClasses("primary")}>
-            Apply filters
-          </button>
-          <Link href="/admin/users" className={buttonClasses("secondary")}>
-            Clear
-          </Link>
-        </div>
+        <SortFields idPrefix="u" sorts={USER_SORTS} sort={filter.sort} direction={sortDirection(filter.sort, filter.dir)} />
+        <FilterActions clearHref="/admin/users" className="sm:col-span-4" />
       </form>
       {page.items.length === 0 ? (
         <p className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">Nobody matches.</p>
