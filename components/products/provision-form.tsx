@@ -14,6 +14,7 @@ import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
 import { initialTagOptionValues, offeredTagOptions, provisionRequestSchema, versionIssue } from "@/lib/domain/provision-request";
+import type { SharingRules } from "@/lib/domain/sharing";
 import { chosenParameters } from "@/lib/domain/ownership";
 import type { Tag } from "@/lib/domain/tags";
 import type { ProductDetail } from "@/lib/services/catalog";
@@ -58,12 +59,15 @@ export function ProvisionForm({
   product,
   reservedKeys,
   ownerBoundKeys,
+  sharing,
   existing,
 }: {
   product: ProductDetail;
   reservedKeys: string[];
   /** Parameters the portal fills from the owner's identity: not shown, never sent. */
   ownerBoundKeys: string[];
+  /** The sharing parameter's rules, the server's own (lib/domain/sharing.ts). */
+  sharing?: SharingRules;
   existing?: ExistingProduct;
 }) {
   const mode = existing ? "update" : "launch";
@@ -105,8 +109,8 @@ export function ProvisionForm({
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
   const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
   const schema = useMemo(
-    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys }) : null),
-    [form, reservedKeys, mode, ownerBoundKeys],
+    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys, ...(sharing ? { sharing } : {}) }) : null),
+    [form, reservedKeys, mode, ownerBoundKeys, sharing],
   );
   const errors = indexIssues(issues);
   const selectedVersion = product.versions.find((v) => v.id === versionId);
