@@ -90,9 +90,9 @@ export async function getSharing(actor: Actor, id: string): Promise<SharingView>
 type Plan = { product: ProvisionedProduct; key: string; before: string[]; after: string[]; added: string[]; removed: string[] };
 
 async function planSharing(actor: Actor, id: string, body: unknown, action: string): Promise<Plan> {
+  const product = await findVisibleProduct(actor.user, id, "change", { action, requestId: actor.requestId });
   const parsed = sharingBodySchema.safeParse(body);
   if (!parsed.success) throw ValidationError.fromIssues(parsed.error.issues);
-  const product = await findVisibleProduct(actor.user, id, "change", { action, requestId: actor.requestId });
   const after = parsed.data.principals.map((p) => p.trim());
   // The rules first: a refused entry costs no AWS call.
   const issues = sharedListIssues(after, sharingRulesFor(actor.user));
@@ -135,13 +135,13 @@ export async function applySharing(actor: Actor, id: string, body: unknown): Pro
   return updated;
 }
 
-export type ShareablePerson = { id: string; name: string | null; email: string; principalArn: string };
+export type ShareablePerson = { id: string; name: string | null; email: string; department: string | null; project: string | null; principalArn: string };
 
 /** People who have signed in (and are active), by name or email, with the principal a share grants. */
 export async function searchPeople(actor: Actor, q: string): Promise<{ items: ShareablePerson[] }> {
   const page = await listUsers({ q, status: "active", limit: 10, sort: "email", dir: "asc" } as Parameters<typeof listUsers>[0]);
-  const found = await db.user.findMany({ where: { id: { in: page.items.map((u) => u.id) } }, select: { id: true, name: true, email: true, awsSessionName: true } });
-  return { items: found.filter((u) => u.id !== actor.user.id).map((u) => ({ id: u.id, name: u.name, email: u.email, principalArn: principalArnOf(u) })) };
+  const found = await db.user.findMany({ where: { id: { in: page.items.map((u) => u.id) } }, select: { id: true, name: true, email: true, department: true, project: true, awsSessionName: true } });
+  return { items: found.filter((u) => u.id !== actor.user.id).map((u) => ({ id: u.id, name: u.name, email: u.email, department: u.department, project: u.project, principalArn: principalArnOf(u) })) };
 }
 
 export type SharedWithMe = { id: string; name: string; productName: string; owner: { name: string | null; email: string }; bucket: string | null; since: string };
