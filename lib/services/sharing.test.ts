@@ -125,6 +125,17 @@ describe("sharing alice's bucket", () => {
     expect((await rejection(services.sharing.applySharing(as(bob), bucket.id, { principals: [] }))).status).toBe(404);
   });
 
+  it("leaves Shared with me when the product is terminated, and the table follows the launch's own list", async () => {
+    const bobArn = arnOf("bob@example.org");
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [bobArn], RestrictSameRegionDownload: "true" });
+    expect(await policyPrincipals(bucket.id)).toEqual([arnOf("alice@example.org"), bobArn].sort());
+    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);
+    await services.provisioning.terminateProduct(as(people.alice), bucket.id, { confirmName: bucket.name });
+    await settle(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+    expect(await services.db.productShare.count({ where: { provisionedProductId: bucket.id } })).toBe(0);
+  });
+
   it("allows an account on the allow-list and refuses others, naming the account, with no AWS call", async () => {
     const bucket = await alicesBucket();
     await share(people.alice, bucket.id, [PARTNER_ROLE]);
