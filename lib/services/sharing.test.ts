@@ -136,6 +136,30 @@ describe("sharing alice's bucket", () => {
     expect(await services.db.productShare.count({ where: { provisionedProductId: bucket.id } })).toBe(0);
   });
 
+  it("the migration's backfill gives products launched before product_shares their shares", async () => {
+    const { readFileSync } = await import("node:fs");
+    const sql = readFileSync("prisma/migrations/20261126100000_product_shares/migration.sql", "utf8");
+    const backfill = sql.slice(sql.indexOf('INSERT INTO "product_shares"'));
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [ANALYST, arnOf("bob@example.org")], RestrictSameRegionDownload: "true" });
+    await services.db.productShare.deleteMany({ where: { provisionedProductId: bucket.id } });
+    await services.db.$executeRawUnsafe(backfill);
+    const rows = await services.db.productShare.findMany({ where: { provisionedProductId: bucket.id } });
+    expect(rows.map((r) => r.principalArn).sort()).toEqual([ANALYST, arnOf("bob@example.org")].sort());
+    // Text as AWS returns it ("a,b") is split the same way; running it twice adds nothing.
+    await services.db.provisionedProduct.update({ where: { id: bucket.id }, data: { parameters: { BucketName: "", S3UserARNs: `${ANALYST}, ${PARTNER_ROLE}` } } });
+    await services.db.productShare.deleteMany({ where: { provisionedProductId: bucket.id } });
+    await services.db.$executeRawUnsafe(backfill);
+    await services.db.$executeRawUnsafe(backfill);
+    expect((await services.db.productShare.findMany({ where: { provisionedProductId: bucket.id } })).map((r) => r.principalArn).sort()).toEqual([ANALYST, PARTNER_ROLE].sort());
+  });
+
+  it("is not listed under Shared with me for whoever now owns it", async () => {
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [arnOf("bob@example.org")], RestrictSameRegionDownload: "true" });
+    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);
+    await services.db.provisionedProduct.update({ where: { id: bucket.id }, data: { ownerId: people.bob.id } });
+    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+  });
+
   it("allows an account on the allow-list and refuses others, naming the account, with no AWS call", async () => {
     const bucket = await alicesBucket();
     await share(people.alice, bucket.id, [PARTNER_ROLE]);

@@ -149,7 +149,8 @@ export type SharedWithMe = { id: string; name: string; productName: string; owne
 /** Products others shared with this person's end-user principal (read-only), newest share first. */
 export async function listSharedWithMe(user: User): Promise<SharedWithMe[]> {
   const shares = await db.productShare.findMany({
-    where: { principalArn: principalArnOf(user), provisionedProduct: { status: { not: "TERMINATED" } } },
+    // A product this person now owns (a transfer to someone it was shared with) is in My products.
+    where: { principalArn: principalArnOf(user), provisionedProduct: { status: { not: "TERMINATED" }, ownerId: { not: user.id } } },
     include: { provisionedProduct: { include: { owner: { select: { name: true, email: true } } } } },
     orderBy: { since: "desc" },
     take: 200,
