@@ -153,6 +153,25 @@ describe("sharing alice's bucket", () => {
     expect((await services.db.productShare.findMany({ where: { provisionedProductId: bucket.id } })).map((r) => r.principalArn).sort()).toEqual([ANALYST, PARTNER_ROLE].sort());
   });
 
+  it("a transfer to someone it was shared with takes them off the list; the policy names them once, as owner", async () => {
+    const transfers = await import("@/lib/services/transfers");
+    const bobArn = arnOf("bob@example.org");
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [ANALYST, bobArn], RestrictSameRegionDownload: "true" });
+    const started = await transfers.startTransfer(as(people.admin), bucket.id, people.bob.id);
+    const deadline = Date.now() + 20_000;
+    while ((await transfers.advanceTransfer(started.id)) === "wait") {
+      if (Date.now() > deadline) throw new Error("transfer still running");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await services.db.ownershipTransfer.findUniqueOrThrow({ where: { id: started.id } })).status).toBe("SUCCEEDED");
+    expect(await policyPrincipals(bucket.id)).toEqual([bobArn, ANALYST].sort());
+    const view = await services.sharing.getSharing(as(people.bob), bucket.id);
+    expect(view.owner.arn).toBe(bobArn);
+    expect(view.principals.map((p) => p.arn)).toEqual([ANALYST]);
+    expect((await services.db.productShare.findMany({ where: { provisionedProductId: bucket.id } })).map((r) => r.principalArn)).toEqual([ANALYST]);
+    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+  });
+
   it("is not listed under Shared with me for whoever now owns it", async () => {
     const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [arnOf("bob@example.org")], RestrictSameRegionDownload: "true" });
     expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);
