@@ -33,6 +33,19 @@ test.describe("signed in", () => {
     await expectNoViolations(page);
   });
 
+  test("a bucket's Sharing panel, with a change under review, has no serious accessibility violations", async ({ page }) => {
+    const bucket = await launchBucket(page.request, `a11y-sharing-${Date.now().toString(36)}`);
+    await page.goto(`/products/${bucket.id}`);
+    const sharing = page.getByRole("region", { name: "Sharing" });
+    await expect(sharing).toBeVisible();
+    await expectNoViolations(page);
+    await sharing.getByLabel("Share by ARN").fill("arn:aws:iam::123456789012:role/Analyst arn:aws:s3:::not-a-principal");
+    await sharing.getByRole("button", { name: "Add ARNs" }).click();
+    await sharing.getByRole("button", { name: "Review sharing changes" }).click();
+    await expect(sharing.getByRole("list", { name: "What will change" })).toBeVisible();
+    await expectNoViolations(page);
+  });
+
   test("the skip link and navigation work from the keyboard", async ({ page }) => {
     await page.goto("/products");
     await page.keyboard.press("Tab");

@@ -53,6 +53,9 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/api/products": { kind: "api", methods: { GET: signedIn(200), POST: signedIn(422) } },
   "/api/products/[id]": { kind: "api", methods: { GET: ownedRead, PATCH: ownedWrite } },
   "/api/products/[id]/preview": { kind: "api", methods: { POST: ownedWrite } },
+  "/api/products/[id]/sharing": { kind: "api", methods: { GET: ownedRead, POST: ownedWrite } },
+  "/api/products/[id]/sharing/preview": { kind: "api", methods: { POST: ownedWrite } },
+  "/api/people": { kind: "api", url: "/api/people?q=bob", methods: { GET: signedIn(200) } },
   // Admins may terminate anyone's product (with the typed confirmation: here a wrong one, so 422).
   "/api/products/[id]/terminate": { kind: "api", body: { confirmName: "not-its-name" }, methods: { POST: { ...ownedWrite, admin: 422 } } },
   "/api/products/name-available": { kind: "api", url: "/api/products/name-available?name=matrix-free-name", methods: { GET: signedIn(200) } },

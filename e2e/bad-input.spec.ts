@@ -274,6 +274,44 @@ function terminateCases(url: string): Case[] {
   ];
 }
 
+/** The Sharing panel's writes: the whole list of shared principals, each entry checked by the rules. */
+function sharingCases(url: string, kind: "share" | "share preview"): Case[] {
+  const c = (name: string, body: unknown, field: string): Case => ({ name: `${kind}: ${name}`, method: "POST", url, body, status: 422, field });
+  const arn = (s: string) => ({ principals: [s] });
+  return [
+    c("no principals", {}, "principals"),
+    c("principals a string", { principals: "arn:aws:iam::123456789012:role/Analyst" }, "principals"),
+    c("principals an object", { principals: { arn: "x" } }, "principals"),
+    c("a number entry", { principals: [123] }, "principals.0"),
+    c("an empty entry", arn(""), "principals.0"),
+    c("wildcard", arn("*"), "principals.0"),
+    c("wildcard role", arn("arn:aws:iam::123456789012:role/*"), "principals.0"),
+    c("wildcard account", arn("arn:aws:iam::*:role/x"), "principals.0"),
+    c("account root", arn("arn:aws:iam::123456789012:root"), "principals.0"),
+    c("bucket ARN", arn("arn:aws:s3:::someone-elses-bucket"), "principals.0"),
+    c("KMS key ARN", arn("arn:aws:kms:us-east-1:123456789012:key/abc"), "principals.0"),
+    c("IAM group", arn("arn:aws:iam::123456789012:group/Researchers"), "principals.0"),
+    c("unknown partition", arn("arn:aws-xx:iam::123456789012:role/x"), "principals.0"),
+    c("short account", arn("arn:aws:iam::12345:role/x"), "principals.0"),
+    c("account outside the allow-list", arn("arn:aws:iam::999999999999:role/x"), "principals.0"),
+    c("the owner's own principal", arn("arn:aws:sts::123456789012:assumed-role/ServiceCatalogEndusers/alice@example.org"), "principals.0"),
+    c("duplicate", { principals: ["arn:aws:iam::123456789012:user/a", "arn:aws:iam::123456789012:user/a"] }, "principals.1"),
+    c("RTL override", arn("arn:aws:iam::123456789012:role/Admin\u202E"), "principals.0"),
+    c("NUL", arn("arn:aws:iam::123456789012:role/a\u0000b"), "principals.0"),
+    c("10 KB entry", arn(`arn:aws:iam::123456789012:role/${"r".repeat(10_000)}`), "principals.0"),
+    c("more than the bucket policy holds", { principals: Array.from({ length: 43 }, (_, i) => `arn:aws:iam::123456789012:role/Role${i}`) }, "principals"),
+    c("501 entries", { principals: Array.from({ length: 501 }, (_, i) => `arn:aws:iam::123456789012:role/Role${i}`) }, "principals"),
+    c("unknown field", { principals: ["arn:aws:iam::123456789012:role/Analyst"], force: true }, ""),
+    c("a list", ["arn:aws:iam::123456789012:role/Analyst"], ""),
+    c("null", null, ""),
+  ];
+}
+
+function peopleSearchCases(): Case[] {
+  const c = (name: string, query: string): Case => ({ name: `people search: ${name}`, method: "GET", url: `/api/people${query}`, status: 422, field: "q" });
+  return [c("no q", ""), c("one character", "?q=a"), c("blank", "?q=%20%20"), c("200 characters", `?q=${"x".repeat(200)}`)];
+}
+
 function nameCheckCases(): Case[] {
   const c = (name: string, value: string): Case => ({ name: `name check: ${name}`, method: "GET", url: `/api/products/name-available?name=${encodeURIComponent(value)}`, status: 422, field: "name" });
   return [c("empty", ""), c("space", "has space"), c("leading hyphen", "-x"), c("129 characters", "x".repeat(129)), c("accent", "émoji"), c("slash", "a/b"), c("NUL", "a\u0000b"), c("RTL override", "a\u202Eb")];
@@ -359,6 +397,9 @@ test("every bad request gets a 4xx naming the field, none a 500, and the whole c
     ...updateCases(productUrl, "update"),
     ...updateCases(`${productUrl}/preview`, "preview"),
     ...terminateCases(`${productUrl}/terminate`),
+    ...sharingCases(`${productUrl}/sharing`, "share"),
+    ...sharingCases(`${productUrl}/sharing/preview`, "share preview"),
+    ...peopleSearchCases(),
     ...nameCheckCases(),
     ...auditQueryCases(),
     ...transportCases([
@@ -366,6 +407,8 @@ test("every bad request gets a 4xx naming the field, none a 500, and the whole c
       { method: "PATCH", url: productUrl },
       { method: "POST", url: `${productUrl}/preview` },
       { method: "POST", url: `${productUrl}/terminate` },
+      { method: "POST", url: `${productUrl}/sharing` },
+      { method: "POST", url: `${productUrl}/sharing/preview` },
     ]),
     { name: "update: an id that is not a UUID", method: "PATCH", url: "/api/products/000000000000000000000000000000000000", body: {}, status: 404, field: /not the id of a product/ },
     { name: "terminate: a 10 KB id", method: "POST", url: `/api/products/${"x".repeat(10_000)}/terminate`, body: { confirmName: "x" }, status: 404, field: /not the id of a product/ },

@@ -45,6 +45,16 @@ describe("portal settings", () => {
     expect(env.AWS_REGION).toBe("us-east-1");
     expect(env.AWS_ENDUSER_ROLE_ARN).toBe("arn:aws:iam::123456789012:role/ServiceCatalogEndusers");
     expect(env.JOBS_ENABLED).toBe(true);
+    expect(env.SHARING_PARAMETER).toBe("S3UserARNs");
+    // Empty: the end-user role's account (lib/domain/sharing.ts allowedAccountsFrom).
+    expect(env.SHARING_ALLOWED_ACCOUNTS).toEqual([]);
+  });
+
+  it("sharing: accounts are 12 digits or *, the parameter a template parameter name", () => {
+    expect(parsePortalEnv({ ...complete, SHARING_ALLOWED_ACCOUNTS: "123456789012, 210987654321" }).SHARING_ALLOWED_ACCOUNTS).toEqual(["123456789012", "210987654321"]);
+    expect(parsePortalEnv({ ...complete, SHARING_ALLOWED_ACCOUNTS: "*" }).SHARING_ALLOWED_ACCOUNTS).toEqual(["*"]);
+    expect(issuesOf(() => parsePortalEnv({ ...complete, SHARING_ALLOWED_ACCOUNTS: "12345" }))).toEqual(["SHARING_ALLOWED_ACCOUNTS: must list 12-digit account ids, or * for any account"]);
+    expect(issuesOf(() => parsePortalEnv({ ...complete, SHARING_PARAMETER: "S3 User ARNs" }))).toEqual(["SHARING_PARAMETER: must be a template parameter name (letters and digits)"]);
   });
 
   it("names every missing required variable", () => {

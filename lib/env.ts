@@ -81,6 +81,15 @@ const common = {
   ADMIN_EMAILS: csv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   /** Template parameters the portal fills with the owner's AWS principal (lib/domain/ownership.ts); users may not set them. */
   OWNER_BOUND_PARAMETERS: csv.default(["OwnerPrincipalArn"]),
+  /** The template parameter listing the principals a product is shared with (lib/domain/sharing.ts). */
+  SHARING_PARAMETER: z.string().regex(/^[A-Za-z0-9]+$/, "must be a template parameter name (letters and digits)").default("S3UserARNs"),
+  /**
+   * Accounts a product may be shared with: 12-digit account ids, or `*` for any account (data may
+   * then leave the organisation). Unset: the end-user role's own account (sharingAllowedAccounts).
+   */
+  SHARING_ALLOWED_ACCOUNTS: csv
+    .default([])
+    .refine((list) => list.every((a) => a === "*" || /^\d{12}$/.test(a)), "must list 12-digit account ids, or * for any account"),
   /** Tag keys the portal sets itself; users may not set or override them (case-insensitive). */
   RESERVED_TAG_KEYS: csv.default(["OwnerEmail", "Department", "Project"]).refine((l) => l.length > 0, "must list at least one key"),
 

@@ -11,7 +11,22 @@ export type PickedUser = Pick<AdminUserRow, "id" | "email" | "name" | "departmen
  * Choose a person among those who have signed in (and are not deactivated): a search field and the
  * matches as radio buttons, which a keyboard and a screen reader handle without help.
  */
-export function OwnerPicker({ excludeUserId, value, onChange, legend = "New owner" }: { excludeUserId: string; value: PickedUser | null; onChange: (user: PickedUser | null) => void; legend?: string }) {
+const searchAsAdmin = (q: string) => fetchJson<Page<AdminUserRow>>(`/api/admin/users?q=${encodeURIComponent(q)}&status=active&limit=10`).then((page): PickedUser[] => page.items);
+
+export function OwnerPicker({
+  excludeUserId,
+  value,
+  onChange,
+  legend = "New owner",
+  search = searchAsAdmin,
+}: {
+  excludeUserId: string;
+  value: PickedUser | null;
+  onChange: (user: PickedUser | null) => void;
+  legend?: string;
+  /** Where the matches come from (default: the admin user list); e.g. /api/people for sharing. */
+  search?: (q: string) => Promise<PickedUser[]>;
+}) {
   const id = useId();
   const [query, setQuery] = useState("");
   const [matches, setMatches] = useState<PickedUser[]>([]);
@@ -25,15 +40,15 @@ export function OwnerPicker({ excludeUserId, value, onChange, legend = "New owne
     }
     setState("searching");
     const timer = setTimeout(() => {
-      fetchJson<Page<AdminUserRow>>(`/api/admin/users?q=${encodeURIComponent(q)}&status=active&limit=10`)
-        .then((page) => {
-          setMatches(page.items.filter((u) => u.id !== excludeUserId));
+      search(q)
+        .then((items) => {
+          setMatches(items.filter((u) => u.id !== excludeUserId));
           setState("idle");
         })
         .catch(() => setState("error"));
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, excludeUserId]);
+  }, [query, excludeUserId, search]);
 
   return (
     <fieldset className="space-y-2">

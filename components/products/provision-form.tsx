@@ -14,6 +14,11 @@ import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
 import { initialTagOptionValues, offeredTagOptions, provisionRequestSchema, versionIssue } from "@/lib/domain/provision-request";
+import { describePrincipal, isSharingParameter, sharedListOf, type SharingRules } from "@/lib/domain/sharing";
+import { SharingEditor } from "@/components/products/sharing-editor";
+
+/** The portal's own account, from the owner's principal (other accounts are marked). */
+const ownAccountOf = (rules: SharingRules) => /^arn:[a-z-]+:sts::(\d{12}):/.exec(rules.ownerPrincipalArn ?? "")?.[1] ?? null;
 import { chosenParameters } from "@/lib/domain/ownership";
 import type { Tag } from "@/lib/domain/tags";
 import type { ProductDetail } from "@/lib/services/catalog";
@@ -58,12 +63,15 @@ export function ProvisionForm({
   product,
   reservedKeys,
   ownerBoundKeys,
+  sharing,
   existing,
 }: {
   product: ProductDetail;
   reservedKeys: string[];
   /** Parameters the portal fills from the owner's identity: not shown, never sent. */
   ownerBoundKeys: string[];
+  /** The sharing parameter's rules, the server's own (lib/domain/sharing.ts). */
+  sharing?: SharingRules;
   existing?: ExistingProduct;
 }) {
   const mode = existing ? "update" : "launch";
@@ -105,8 +113,8 @@ export function ProvisionForm({
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
   const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
   const schema = useMemo(
-    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys }) : null),
-    [form, reservedKeys, mode, ownerBoundKeys],
+    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys, ...(sharing ? { sharing } : {}) }) : null),
+    [form, reservedKeys, mode, ownerBoundKeys, sharing],
   );
   const errors = indexIssues(issues);
   const selectedVersion = product.versions.find((v) => v.id === versionId);
@@ -304,6 +312,33 @@ export function ProvisionForm({
                 for (const [path, message] of errors) {
                   const [head, key, index] = path.split(".");
                   if (head === "parameters" && key === field.key && index !== undefined) itemErrors[Number(index)] ??= message;
+                }
+                if (sharing && isSharingParameter(field.key, sharing.key)) {
+                  const value = values[field.key];
+                  return (
+                    <div key={field.key} id={parameterFieldId(field.key)} role="group" aria-label={field.label}>
+                      <p className="text-sm font-medium text-slate-800">{field.label}</p>
+                      {field.help ? <p className="text-xs text-slate-600">{field.help}</p> : null}
+                      <SharingEditor
+                        current={mode === "update" ? sharedListOf(existing?.parameters[field.key]) : []}
+                        list={Array.isArray(value) ? value : sharedListOf(value)}
+                        onChange={(list) => {
+                          setValues((all) => ({ ...all, [field.key]: list }));
+                          setPreview(null);
+                        }}
+                        rules={sharing}
+                        ownerLabel="You"
+                        excludeUserId=""
+                        describe={(arn) => {
+                          const d = describePrincipal(arn, ownAccountOf(sharing));
+                          return d.kind === "unknown" ? null : { label: arn, detail: `${d.kind}, account ${d.account}${d.otherAccount ? " (another account)" : ""}`, otherAccount: d.otherAccount };
+                        }}
+                        editable
+                        itemErrors={itemErrors}
+                        error={errors.get(`parameters.${field.key}`)}
+                      />
+                    </div>
+                  );
                 }
                 return (
                   <ParameterField

@@ -34,6 +34,7 @@ import {
   type TemplateMetadata,
 } from "./parameters";
 import { PROVISIONED_PRODUCT_NAME_MAX_LENGTH, provisionedProductNameSchema, uniqueProvisionedProductNameSchema } from "./provisioned-product-name";
+import { isSharingParameter, sharedListIssues, sharedListOf, type SharingRules } from "./sharing";
 import { isReservedTagKey, TAG_KEY_MAX_LENGTH, TAG_VALUE_MAX_LENGTH, MAX_TAGS_PER_RESOURCE, tagListEnvelope, userTagsSchema, type Tag } from "./tags";
 
 /** TagOptions as DescribeProvisioningParameters returns them: allowed values per key. */
@@ -78,6 +79,8 @@ export type ProvisionRequestSchemaOptions = {
   existingNames?: Iterable<string>;
   /** Parameters the portal sets from the owner's identity (OWNER_BOUND_PARAMETERS): refused when sent. */
   ownerBoundKeys: readonly string[];
+  /** The sharing parameter's rules (lib/domain/sharing.ts): each entry, the allow-list, the size limit. */
+  sharing?: SharingRules;
 };
 
 /** The TagOption keys offered for choice, with their allowed values (reserved keys left out). */
@@ -158,7 +161,19 @@ export function provisionRequestSchema(
       productId: serviceCatalogIdSchema("product"),
       provisioningArtifactId: serviceCatalogIdSchema("version"),
       pathId: optionalLaunchPath,
-      parameters: parameterMapEnvelope((key) => labels.get(key) ?? key).pipe(buildParameterSchema(form.parameters, { metadata: form.metadata, mode: options.mode, ownerBoundKeys: options.ownerBoundKeys }) as z.ZodType<ParameterValues, Record<string, unknown>>),
+      parameters: parameterMapEnvelope((key) => labels.get(key) ?? key)
+        .pipe(buildParameterSchema(form.parameters, { metadata: form.metadata, mode: options.mode, ownerBoundKeys: options.ownerBoundKeys }) as z.ZodType<ParameterValues, Record<string, unknown>>)
+        .superRefine((values, ctx) => {
+          const sharing = options.sharing;
+          if (!sharing) return;
+          for (const param of form.parameters) {
+            if (!isSharingParameter(param.key, sharing.key) || values[param.key] === undefined) continue;
+            const label = labels.get(param.key) ?? param.key;
+            for (const issue of sharedListIssues(sharedListOf(values[param.key]), sharing)) {
+              ctx.addIssue({ code: "custom", path: issue.index === null ? [param.key] : [param.key, issue.index], message: `${label}: ${issue.message}` });
+            }
+          }
+        }),
       tags: userTagsSchema(reservedKeys, { otherTagKeys: tagOptionKeys }).default([]),
       tagOptions: tagOptionsSchema,
     },

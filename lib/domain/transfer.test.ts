@@ -25,6 +25,14 @@ const bucket: TransferInput = {
 };
 
 describe("transferChanges", () => {
+  it("takes the new owner off the shared list when it was shared with them", () => {
+    const changes = transferChanges({ ...bucket, parameters: { ...bucket.parameters, S3UserARNs: [ANALYST, BOB] } });
+    expect(changes.update.parameters).toEqual({ OwnerPrincipalArn: BOB, S3UserARNs: ANALYST });
+    expect(changes.access).toEqual({ before: [ALICE, ANALYST, BOB], after: [BOB, ANALYST], loses: [ALICE], gains: [], viaTags: false });
+    expect(changes.notes).toContain("It was shared with bob@example.org; as its owner they leave the list of shared principals.");
+  });
+
+
   it("moves the owner, the reserved tags and the owner-bound parameter, and keeps the rest", () => {
     const changes = transferChanges(bucket);
     expect(changes.owner).toEqual({ from: "alice@example.org", to: "bob@example.org", fromPrincipal: ALICE, toPrincipal: BOB });

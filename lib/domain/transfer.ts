@@ -67,9 +67,13 @@ export function transferChanges(input: TransferInput): TransferChanges {
     return { key: p.key, before: before === undefined ? null : Array.isArray(before) ? before.join(",") : before, after: to.principalArn };
   });
 
-  const shared = input.sharingKey ? listOf(input.parameters[input.sharingKey]) : [];
+  const sharingParam = input.sharingKey ? input.declared.find((p) => p.key.toLowerCase() === input.sharingKey!.toLowerCase()) : undefined;
+  const shared = sharingParam ? listOf(input.parameters[sharingParam.key]) : [];
+  // The new owner may be among those it was shared with: as owner they have access anyway, and a
+  // shared list naming the owner is refused by the sharing rules, so they leave the list.
+  const sharedAfter = shared.filter((arn) => arn !== to.principalArn);
   const grantedBefore = [...new Set([...parameters.map((p) => p.before).filter((v): v is string => v !== null), ...shared])];
-  const grantedAfter = [...new Set([...parameters.map((p) => p.after), ...shared])];
+  const grantedAfter = [...new Set([...parameters.map((p) => p.after), ...sharedAfter])];
   const viaTags = ownerBound.length === 0;
 
   const notes: string[] = [];
@@ -85,7 +89,8 @@ export function transferChanges(input: TransferInput): TransferChanges {
         : "No parameter of this product names its owner, and its tags cannot change: access that IAM grants by the OwnerEmail tag stays with the previous owner until an administrator changes the tags in AWS.",
     );
   }
-  if (shared.length > 0) notes.push(`${shared.length} principal${shared.length === 1 ? "" : "s"} the owner shared it with keep${shared.length === 1 ? "s" : ""} access.`);
+  if (sharedAfter.length !== shared.length) notes.push(`It was shared with ${to.email}; as its owner they leave the list of shared principals.`);
+  if (sharedAfter.length > 0) notes.push(`${sharedAfter.length} principal${sharedAfter.length === 1 ? "" : "s"} the owner shared it with keep${sharedAfter.length === 1 ? "s" : ""} access.`);
 
   const sendTags = input.tagUpdatesAllowed && tagsDiffer;
   const otherTags = input.tags.filter((t) => !isReservedTagKey(t.key, input.reservedKeys));
@@ -103,7 +108,10 @@ export function transferChanges(input: TransferInput): TransferChanges {
     },
     notes,
     update: {
-      parameters: Object.fromEntries(parameters.filter((p) => p.before !== p.after).map((p) => [p.key, p.after])),
+      parameters: {
+        ...Object.fromEntries(parameters.filter((p) => p.before !== p.after).map((p) => [p.key, p.after])),
+        ...(sharingParam && sharedAfter.length !== shared.length ? { [sharingParam.key]: sharedAfter.join(",") } : {}),
+      },
       tags: sendTags ? [...otherTags.map((t) => ({ ...t })), ...reservedAfter] : null,
     },
   };

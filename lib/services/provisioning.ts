@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { asUser, sc, type ScClient } from "@/lib/aws/service-catalog";
-import { identityOf, principalArnOf } from "@/lib/services/identity";
+import { identityOf, principalArnOf, sharingRulesFor } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm, type ProductVersion, type ProvisioningForm } from "@/lib/services/catalog";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { idempotencyToken } from "@/lib/services/tokens";
@@ -59,7 +59,7 @@ async function validateRequest(user: User, body: unknown, context: RequestContex
   const version = detail.versions.find((v) => v.id === provisioningArtifactId)!;
 
   const form = await getProvisioningForm(user, { productId, artifactId: provisioningArtifactId, ...(pathId ? { pathId } : {}) });
-  const parsed = provisionRequestSchema(form, { reservedKeys, mode: context.mode satisfies RequestMode, ownerBoundKeys: env().OWNER_BOUND_PARAMETERS }).safeParse(input);
+  const parsed = provisionRequestSchema(form, { reservedKeys, mode: context.mode satisfies RequestMode, ownerBoundKeys: env().OWNER_BOUND_PARAMETERS, sharing: sharingRulesFor(user) }).safeParse(input);
   if (!parsed.success) throw ValidationError.fromIssues(parsed.error.issues);
   return { request: parsed.data, form, version, productName: detail.name };
 }

@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { asUser, sc } from "@/lib/aws/service-catalog";
 import { identityOf } from "@/lib/services/identity";
 import { recordAudit } from "@/lib/services/audit";
+import { syncShares } from "@/lib/services/shares-sync";
 import { FINAL_RECORD_STATUSES, isFinalRecordStatus, productStatusAfterRecord, statusMessageAfterRecord } from "@/lib/domain/status";
 import type { Prisma } from "@/generated/prisma/client";
 
@@ -65,6 +66,11 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
         ...(status === "SUCCEEDED" && record.recordType === "UPDATE_PROVISIONED_PRODUCT" ? appliedUpdate(record.request) : {}),
       },
     });
+    // Who the product is shared with follows what AWS applied (Shared with me reads this table).
+    if (status === "SUCCEEDED") {
+      const applied = record.recordType === "UPDATE_PROVISIONED_PRODUCT" ? ((record.request ?? {}) as { parameters?: Prisma.JsonValue }).parameters ?? product.parameters : product.parameters;
+      await syncShares(tx, product.id, applied, record.recordType !== "TERMINATE_PROVISIONED_PRODUCT");
+    }
     return true;
   });
   if (!applied) {

@@ -142,7 +142,7 @@ async function changesFor(product: ProvisionedProduct, from: User, to: User, for
     to: party(to),
     reservedKeys: settings.RESERVED_TAG_KEYS,
     ownerBoundKeys: settings.OWNER_BOUND_PARAMETERS,
-    sharingKey: "S3UserARNs",
+    sharingKey: settings.SHARING_PARAMETER,
     tagUpdatesAllowed: form.tagUpdatesAllowed,
   });
   return { changes, declared: form.parameters };

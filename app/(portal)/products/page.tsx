@@ -6,6 +6,8 @@ import { listMyProducts } from "@/lib/services/products";
 import { myProductsQuery } from "@/lib/queries/products";
 import { buttonClasses } from "@/components/ui/button";
 import { ProductList } from "@/components/products/product-list";
+import { SharedWithMe } from "@/components/products/shared-with-me";
+import { listSharedWithMe } from "@/lib/services/sharing";
 
 export const metadata: Metadata = { title: "My products" };
 
@@ -28,6 +30,7 @@ export default async function MyProductsPage() {
       <HydrationBoundary state={dehydrate(queryClient)}>
         <ProductList />
       </HydrationBoundary>
+      <SharedWithMe items={await listSharedWithMe(user)} />
     </>
   );
 }

@@ -5,6 +5,8 @@ import { requireUser } from "@/lib/auth/session";
 import { getProductView } from "@/lib/services/products";
 import { productQuery } from "@/lib/queries/products";
 import { ProductDetail } from "@/components/products/product-detail";
+import { SharingPanel } from "@/components/products/sharing-panel";
+import { getSharing } from "@/lib/services/sharing";
 
 export const metadata: Metadata = { title: "Product" };
 
@@ -16,11 +18,25 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
     throw error;
   });
   if (!view) notFound();
+  // Only products whose template has the sharing parameter get the panel.
+  const sharing = await getSharing({ user }, id).catch((error: unknown) => {
+    if ((error as { status?: number }).status === 404) return null;
+    throw error;
+  });
   const queryClient = new QueryClient();
   queryClient.setQueryData(productQuery(id).queryKey, view);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <ProductDetail id={id} />
+      {sharing && view.status !== "TERMINATED" ? (
+        <SharingPanel
+          id={id}
+          initial={sharing}
+          rules={{ key: sharing.key, allowedAccounts: sharing.allowedAccounts, ownerPrincipalArn: sharing.owner.arn }}
+          canChange={view.canChange}
+          ownerId={view.ownerId}
+        />
+      ) : null}
     </HydrationBoundary>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { sharingRulesFor } from "@/lib/services/identity";
 import { getProductDetail } from "@/lib/services/catalog";
 import { ProvisionForm } from "@/components/products/provision-form";
 
@@ -31,7 +32,7 @@ export default async function LaunchPage({ params }: { params: Promise<{ product
           Support: {product.supportDescription} {product.supportEmail ? <a className="underline" href={`mailto:${product.supportEmail}`}>{product.supportEmail}</a> : null}
         </p>
       ) : null}
-      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} />
+      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} sharing={sharingRulesFor(user)} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { sharingRulesFor } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm } from "@/lib/services/catalog";
 import { getProductView } from "@/lib/services/products";
 import { ProvisionForm } from "@/components/products/provision-form";
@@ -37,7 +38,7 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
       <ProvisionForm
         product={product}
         reservedKeys={reservedKeys}
-        ownerBoundKeys={env().OWNER_BOUND_PARAMETERS}
+        ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} sharing={sharingRulesFor(user)}
         existing={{
           id: view.id,
           name: view.name,
