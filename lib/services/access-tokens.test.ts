@@ -18,6 +18,7 @@ import { startPortalBackend, type PortalBackend } from "@/test/support/portal-ba
 import { bucketRequest, catalogIds, logInPeople, settle, type People } from "@/test/support/portal-fixtures";
 import type { User } from "@/generated/prisma/client";
 
+vi.mock("@/lib/logger", async (original) => (await import("@/test/support/captured-logs")).loggerWritingToMemory(await original()));
 // The guard's cookie session always says "alice": the bearer route must not listen to it.
 const signedIn = vi.hoisted(() => ({ user: null as User | null }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => signedIn.user }));
@@ -170,6 +171,11 @@ describe("GET /api/credentials", () => {
     expect(identity.Arn).toBe("arn:aws:sts::123456789012:assumed-role/ServiceCatalogEndusers/alice@example.org");
     const { principalArnOf } = await import("@/lib/services/identity");
     expect(identity.Arn).toBe(principalArnOf(people.alice));
+    // The very session STS issued for the portal's own use: SourceIdentity and session tags too.
+    const state = (await backend.control("state")) as { sessions: { accessKeyId: string; sourceIdentity?: string; tags: { Key: string; Value: string }[] }[] };
+    const issued = state.sessions.find((s) => s.accessKeyId === body.AccessKeyId);
+    expect(issued?.sourceIdentity).toBe("alice@example.org");
+    expect(issued?.tags).toEqual(expect.arrayContaining([{ Key: "OwnerEmail", Value: "alice@example.org" }, { Key: "Department", Value: "Neuroscience" }, { Key: "Project", Value: "ADNI" }]));
   });
 
   it("refuses an unknown, malformed or missing token, and a cookie alone, with 401 JSON and no-store", async () => {
@@ -201,6 +207,19 @@ describe("GET /api/credentials", () => {
     expect(await limited.json()).toMatchObject({ error: { message: expect.stringContaining("at most 60 times a minute") } });
     // The budget is the token's: another token of the same person still works.
     expect((await getCredentials(bearer(other.token))).status).toBe(200);
+  });
+});
+
+describe("secrets", () => {
+  it("never reach the log: not the token, not the credentials it buys", async () => {
+    const { rawLogs, clearLogs } = await import("@/test/support/captured-logs");
+    clearLogs();
+    const { token } = await newToken(people.alice, "quiet");
+    const granted = await (await getCredentials(bearer(token))).json();
+    await getCredentials(bearer(`${token.slice(0, -1)}x`));
+    const logs = rawLogs();
+    expect(logs).toContain('"path":"/api/credentials"');
+    for (const secret of [token, token.slice(7), granted.SecretAccessKey, granted.SessionToken]) expect(logs).not.toContain(secret);
   });
 });
 
