@@ -67,3 +67,26 @@ test("alice creates a token, sees it once, uses it for AWS credentials, and revo
   expect(refused.status).toBe(401);
   expect(refused.body).toMatchObject({ error: { message: expect.stringContaining("has been revoked") } });
 });
+
+test("an admin sees alice's token on her admin page and revokes it", async ({ page, browser }) => {
+  const name = `e2e-admin-${Date.now().toString(36)}`;
+  const created = await page.request.post("/api/tokens", { headers: sameOrigin, data: { name, expiresInDays: 1 } });
+  expect(created.status()).toBe(201);
+  const { token } = (await created.json()) as { token: string };
+  const me = (await (await page.request.get("/api/me")).json()) as { id: string };
+
+  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
+  try {
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`/admin/users/${me.id}`);
+    const section = adminPage.getByRole("region", { name: "CLI access tokens" });
+    const row = section.getByRole("row", { name: new RegExp(name) });
+    await expect(row).toContainText("Active");
+    await row.getByRole("button", { name: `Revoke token ${name}…` }).click();
+    await adminPage.getByRole("dialog", { name: `Revoke token "${name}"?` }).getByRole("button", { name: "Revoke", exact: true }).click();
+    await expect(row).toContainText("Revoked");
+  } finally {
+    await admin.close();
+  }
+  expect((await credentialsWith(token)).status).toBe(401);
+});
