@@ -18,7 +18,7 @@ test("the sign-in page has no serious accessibility violations", async ({ page }
 test.describe("signed in", () => {
   test.use({ storageState: storageStateFor("alice") });
 
-  for (const path of ["/products", "/catalog"]) {
+  for (const path of ["/products", "/catalog", "/cli"]) {
     test(`${path} has no serious accessibility violations`, async ({ page }) => {
       await page.goto(path);
       await expect(page.getByRole("main")).toBeVisible();

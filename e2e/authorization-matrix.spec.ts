@@ -71,6 +71,13 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/api/admin/users/[id]/offboard": { kind: "api", url: "/api/admin/users/{missing}/offboard", methods: { POST: adminOnlyWrite(422) } },
   "/api/admin/users/[id]/deactivate": { kind: "api", url: "/api/admin/users/{missing}/deactivate", methods: { POST: adminOnlyWrite(404) } },
   "/api/admin/users/[id]/reactivate": { kind: "api", url: "/api/admin/users/{missing}/reactivate", methods: { POST: adminOnlyWrite(404) } },
+  // Personal access tokens: each person their own (an id of nothing: 404 for whoever is signed in).
+  "/api/tokens": { kind: "api", methods: { GET: signedIn(200), POST: signedIn(422) } },
+  "/api/tokens/[id]/revoke": { kind: "api", url: "/api/tokens/{missing}/revoke", methods: { POST: signedIn(404) } },
+  "/api/admin/users/[id]/tokens": { kind: "api", url: "/api/admin/users/{userId}/tokens", methods: { GET: adminOnly } },
+  "/api/admin/users/[id]/tokens/[tokenId]/revoke": { kind: "api", url: "/api/admin/users/{userId}/tokens/{missing}/revoke", methods: { POST: adminOnlyWrite(404) } },
+  // A bearer token only: the session cookie of anyone, admin included, is not enough.
+  "/api/credentials": { kind: "api", methods: { GET: all(401) } },
   "/": { kind: "page", methods: { GET: signedIn(307, "signin") } },
   "/signin": { kind: "page", methods: { GET: { anonymous: 200, owner: 307, otherResearcher: 307, admin: 307 } } },
   "/admin": { kind: "page", methods: { GET: adminPage } },
@@ -81,6 +88,7 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/catalog": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/catalog/[productId]/launch": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/products": { kind: "page", methods: { GET: signedIn(200, "signin") } },
+  "/cli": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/products/[id]": { kind: "page", methods: { GET: { anonymous: "signin", owner: 200, otherResearcher: 404, admin: 200 } } },
   "/products/[id]/update": { kind: "page", methods: { GET: { anonymous: "signin", owner: 200, otherResearcher: 404, admin: 404 } } },
 };

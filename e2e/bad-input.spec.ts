@@ -318,6 +318,25 @@ function nameCheckCases(): Case[] {
 }
 
 /** The audit log's filters (the page's API and the CSV export), as an administrator sends them. */
+/** POST /api/tokens: a personal access token's name and expiry (nothing here creates one). */
+function tokenCases(): Case[] {
+  const bad: [string, unknown, string][] = [
+    ["name missing", { expiresInDays: 30 }, "name"],
+    ["name blank", { name: "   " }, "name"],
+    ["name 65 characters", { name: "n".repeat(65) }, "name"],
+    ["name 10 KB", { name: "n".repeat(10_000) }, "name"],
+    ["name with an RTL override", { name: "lap\u202Etop" }, "name"],
+    ["name a number", { name: 42 }, "name"],
+    ["expiry 91 days", { name: "x", expiresInDays: 91 }, "expiresInDays"],
+    ["expiry 0 days", { name: "x", expiresInDays: 0 }, "expiresInDays"],
+    ["expiry negative", { name: "x", expiresInDays: -1 }, "expiresInDays"],
+    ["expiry fractional", { name: "x", expiresInDays: 1.5 }, "expiresInDays"],
+    ["expiry as a string", { name: "x", expiresInDays: "30" }, "expiresInDays"],
+    ["expiry huge", { name: "x", expiresInDays: 1e308 }, "expiresInDays"],
+  ];
+  return bad.map(([what, body, field]) => ({ name: `token: ${what}`, method: "POST", url: "/api/tokens", body, status: 422, field }));
+}
+
 function auditQueryCases(): Case[] {
   const forged = Buffer.from(JSON.stringify(["o", "2026-01-01T00:00:00.000Z", "1; DROP TABLE audit_events"])).toString("base64url");
   const filters: [string, Record<string, string>, string][] = [
@@ -402,7 +421,9 @@ test("every bad request gets a 4xx naming the field, none a 500, and the whole c
     ...peopleSearchCases(),
     ...nameCheckCases(),
     ...auditQueryCases(),
+    ...tokenCases(),
     ...transportCases([
+      { method: "POST", url: "/api/tokens" },
       { method: "POST", url: "/api/products" },
       { method: "PATCH", url: productUrl },
       { method: "POST", url: `${productUrl}/preview` },

@@ -9,6 +9,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
   const links = [
     { href: "/catalog", label: "Catalog" },
     { href: "/products", label: "My products" },
+    { href: "/cli", label: "CLI access" },
     ...(can(user.role, "admin:view") ? [{ href: "/admin", label: "Admin" }] : []),
   ];
   return (

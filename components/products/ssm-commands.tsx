@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { inputClasses } from "@/components/ui/form-field";
@@ -11,14 +12,20 @@ export function SsmCommands({ instanceId }: { instanceId: string }) {
   const [localPort, setLocalPort] = useState("8888");
   const [remotePort, setRemotePort] = useState("22");
   const ports = validPort(localPort) && validPort(remotePort);
-  const shell = `aws ssm start-session --target ${instanceId}`;
-  const forward = `aws ssm start-session --target ${instanceId} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${remotePort}"],"localPortNumber":["${localPort}"]}'`;
+  const shell = `aws ssm start-session --target ${instanceId} --profile quartermaster`;
+  const forward = `aws ssm start-session --target ${instanceId} --document-name AWS-StartPortForwardingSession --parameters '{"portNumber":["${remotePort}"],"localPortNumber":["${localPort}"]}' --profile quartermaster`;
   return (
     <section aria-labelledby="ssm-title" className="rounded-xl border border-slate-200 bg-white p-5">
       <h2 id="ssm-title" className="text-base font-semibold">
         Connect with SSM
       </h2>
-      <p className="mt-1 text-sm text-slate-600">Needs the AWS CLI with the Session Manager plugin, and CLI credentials from your profile.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Needs the AWS CLI with the Session Manager plugin, and the <code>quartermaster</code> profile from{" "}
+        <Link href="/cli" className="font-medium text-brand-700 underline">
+          CLI access
+        </Link>
+        .
+      </p>
       <h3 className="mt-4 text-sm font-medium">Shell</h3>
       <div className="mt-1 flex items-start gap-2">
         <code className="block flex-1 break-all rounded bg-slate-900 p-2 text-xs text-slate-100">{shell}</code>

@@ -45,3 +45,7 @@ export { auditPageQuerySchema as auditPageQuery } from "@/lib/domain/audit-query
 
 /** GET /api/admin/audit/export?… : the same filters, no paging. */
 export { auditFilterSchema as auditExportQuery } from "@/lib/domain/audit-query";
+
+/** /api/tokens/[id]/… and /api/admin/users/[id]/tokens/[tokenId]/…: a personal access token. */
+export const tokenPathParams = z.object({ id: rowIdSchema("a token") });
+export const userTokenPathParams = z.object({ id: rowIdSchema("a user"), tokenId: rowIdSchema("a token") });

@@ -10,6 +10,8 @@ import { handleApiError } from "@/lib/api/handle-error";
 import { requestLogger } from "@/lib/logger";
 import { requestIdFrom } from "@/lib/request-id";
 import { attemptedAction, recordDenied } from "@/lib/services/audit";
+import { authenticateAccessToken } from "@/lib/services/access-tokens";
+import { bearerTokenOf } from "@/lib/domain/access-tokens";
 import type { User } from "@/generated/prisma/client";
 
 /** Bodies over this are refused with 413 before they are read in full. */
@@ -21,6 +23,13 @@ export type HandlerContext<P, Q, B> = { user: User; params: P; query: Q; body: B
 
 export type GuardOptions<P, Q, B> = {
   permission: Permission;
+  /**
+   * Who is asking: the browser's session cookie (default), or a personal access token in
+   * `Authorization: Bearer qm_pat_…` (the CLI's credential_process). Each mode accepts only its
+   * own credential: a bearer route ignores the cookie, a session route refuses a token. A bearer
+   * route is exempt from the same-origin rule (its caller is not a browser), never from the token.
+   */
+  auth?: "session" | "bearer";
   /** Path parameters (resource ids). One that does not parse names no resource: 404, before any work. */
   params?: z.ZodType<P>;
   /** Query string, as an object of its first values. One that does not parse: 422 naming the field. */
@@ -50,18 +59,20 @@ export function withUser<P = Record<string, string>, Q = undefined, B = unknown>
     const started = performance.now();
     const done = (response: Response) => {
       response.headers.set("x-request-id", requestId);
+      // A bearer route hands out credentials, or refuses to: no answer of it is ever stored.
+      if (options.auth === "bearer") response.headers.set("cache-control", "no-store");
       log.info({ method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) }, "request");
       return response;
     };
     try {
       const write = !SAFE_METHODS.has(request.method);
+      const bearer = options.auth === "bearer";
       if (write) {
-        assertSameOrigin(request);
+        if (!bearer) assertSameOrigin(request);
         assertJsonContentType(request);
         assertDeclaredSize(request);
       }
-      const user = await currentUser();
-      if (!user) throw new UnauthenticatedError();
+      const user = bearer ? await tokenUser(request) : await sessionUser(request);
       if (!can(user.role, options.permission)) {
         await recordDenied({
           actor: user,
@@ -82,6 +93,26 @@ export function withUser<P = Record<string, string>, Q = undefined, B = unknown>
       return done(handleApiError(error, log, requestId));
     }
   };
+}
+
+async function tokenUser(request: NextRequest) {
+  const token = bearerTokenOf(request.headers.get("authorization"));
+  if (!token) throw new UnauthenticatedError("Send a personal access token: Authorization: Bearer qm_pat_… (create one on the portal's CLI access page).");
+  return (await authenticateAccessToken(token, clientIpOf(request))).user;
+}
+
+async function sessionUser(request: NextRequest) {
+  // An access token buys AWS credentials and nothing else: it never stands in for a session.
+  if (bearerTokenOf(request.headers.get("authorization"))) throw new UnauthenticatedError("Access tokens are accepted only by /api/credentials; sign in to the portal instead.");
+  const user = await currentUser();
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}
+
+/** The caller's address as the proxy in front of the portal reports it (first X-Forwarded-For hop). */
+function clientIpOf(request: NextRequest): string | null {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip")?.trim() || null;
 }
 
 /**

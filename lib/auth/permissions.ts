@@ -16,6 +16,8 @@ export const permissions = {
   "user:manage": ["ADMIN"],
   "admin:view": ["ADMIN"],
   "audit:read": ["ADMIN"],
+  "token:manage": ["USER", "ADMIN"],
+  "credentials:read": ["USER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

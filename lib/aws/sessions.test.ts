@@ -43,6 +43,20 @@ describe("sessionFor", () => {
     expect(later.principalArn).toBe(`${ENDUSER_SESSION}alice@example.org`);
   });
 
+  it("renews for a client that needs more validity than the cached session has left, and caches the renewal", async () => {
+    const identity = identityOf(people.bob);
+    const cached = await sessions.sessionFor(identity);
+    await resetCalls(backend);
+    // More than the whole lifetime (AWS_SESSION_DURATION_SECONDS, 3600 s) is left by no cached session.
+    const renewed = await sessions.endUserSessionForClient(identity, cached.credentials.expiration.getTime() - Date.now() + 1000);
+    expect(renewed.credentials.accessKeyId).not.toBe(cached.credentials.accessKeyId);
+    expect(renewed.principalArn).toBe(cached.principalArn);
+    expect(await callCount(backend, "sts:AssumeRole")).toBe(1);
+    expect(await sessions.sessionFor(identity)).toBe(renewed);
+    expect(await sessions.endUserSessionForClient(identity, 15 * 60 * 1000)).toBe(renewed);
+    expect(await callCount(backend, "sts:AssumeRole")).toBe(1);
+  });
+
   it("gives each person their own session", async () => {
     await resetCalls(backend);
     const [alice, bob] = await Promise.all([sessions.sessionFor(identityOf(people.alice)), sessions.sessionFor(identityOf(people.bob))]);

@@ -59,13 +59,14 @@ async function assume(kind: SessionKind, identity: SessionIdentity): Promise<Use
 }
 
 /**
- * The user's own AWS session: cached until five minutes before it expires; concurrent callers
- * share one AssumeRole call.
+ * The user's own AWS session: cached until five minutes before it expires (or `minValidityMs`,
+ * for credentials handed to a client that keeps them that long); concurrent callers share one
+ * AssumeRole call.
  */
-export async function sessionFor(identity: SessionIdentity, kind: SessionKind = "enduser"): Promise<UserSession> {
+export async function sessionFor(identity: SessionIdentity, kind: SessionKind = "enduser", { minValidityMs = REFRESH_MARGIN_MS }: { minValidityMs?: number } = {}): Promise<UserSession> {
   const key = `${kind}\u0000${identity.email.toLowerCase()}\u0000${identity.department ?? ""}\u0000${identity.project ?? ""}`;
   const cached = cache.get(key);
-  if (cached && cached.credentials.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS) return cached;
+  if (cached && cached.credentials.expiration.getTime() - Date.now() > minValidityMs) return cached;
   const pending = inFlight.get(key);
   if (pending) return pending;
   const request = assume(kind, identity)
@@ -87,3 +88,12 @@ export function forgetSession(identity: SessionIdentity, kind: SessionKind = "en
 
 /** The system identity used by background reconciliation (admin role, account-wide view). */
 export const SYSTEM_IDENTITY: SessionIdentity = { email: "quartermaster-system@localhost" };
+
+/**
+ * The person's end-user session for a client of their own (the AWS CLI's credential_process):
+ * the very session the portal uses for them (same name, SourceIdentity and tags), renewed when
+ * less than `minValidityMs` is left, since the client keeps it until close to its expiry.
+ */
+export async function endUserSessionForClient(identity: SessionIdentity, minValidityMs: number): Promise<UserSession> {
+  return sessionFor(identity, "enduser", { minValidityMs });
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/services/audit";
+import { revokeAllAccessTokens } from "@/lib/services/access-tokens";
 import { startTransfer, toTransferView, type TransferView } from "@/lib/services/transfers";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { can } from "@/lib/auth/permissions";
@@ -10,7 +11,8 @@ import type { Prisma, User } from "@/generated/prisma/client";
 /**
  * Offboarding: "transfer all products of this person to …". One ownership transfer per live
  * product (each carried by its own job, so the whole continues across restarts), followed
- * together; products that cannot be transferred now are listed with the reason.
+ * together; products that cannot be transferred now are listed with the reason. The person's
+ * personal access tokens are revoked at the start.
  */
 
 type Actor = { user: User; requestId?: string | null };
@@ -46,6 +48,8 @@ export async function startOffboarding(actor: Actor, fromUserId: string, toUserI
     throw new ValidationError(message, [{ path: "toUserId", message }]);
   }
   const offboarding = await db.offboarding.create({ data: { fromUserId: from.id, toUserId: to.id, requestedById: actor.user.id } });
+  // The person is leaving: their CLI access ends now, whatever happens to the products.
+  await revokeAllAccessTokens(actor, from.id);
   const products = await db.provisionedProduct.findMany({ where: { ownerId: from.id, status: { not: "TERMINATED" } }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
   const skipped: Skipped[] = [];
   for (const product of products) {

@@ -9,6 +9,8 @@ import { UserActions } from "@/components/admin/user-actions";
 import { productFilterSchema } from "@/lib/domain/admin-filters";
 import { ProductsTable } from "@/components/admin/products-table";
 import { DateTime } from "@/components/ui/date-time";
+import { TokenTable } from "@/components/cli/token-table";
+import { listAccessTokens } from "@/lib/services/access-tokens";
 
 export const metadata: Metadata = { title: "User · Admin" };
 
@@ -18,6 +20,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   const profile = await userProfile(id);
   if (!profile) notFound();
   const [products, offboardings] = await Promise.all([listAllProducts(productFilterSchema.parse({ owner: profile.id, limit: 50 })), offboardingsOf({ user: admin }, profile.id)]);
+  const tokens = await listAccessTokens({ user: admin }, profile.id);
   const latest = offboardings[0] ? await getOffboarding({ user: admin }, offboardings[0].id) : null;
   return (
     <>
@@ -65,6 +68,14 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             </Link>
           </p>
         ) : null}
+      </section>
+
+      <section aria-labelledby="their-tokens" className="mt-8">
+        <h2 id="their-tokens" className="text-lg font-semibold">
+          CLI access tokens
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Personal access tokens this person uses with the AWS CLI. Deactivating them stops all of them; offboarding revokes them.</p>
+        <TokenTable tokens={tokens} tokensUrl={`/api/admin/users/${profile.id}/tokens`} caption={`Personal access tokens of ${profile.email}`} />
       </section>
 
       <OffboardingPanel user={{ id: profile.id, email: profile.email }} liveProducts={profile.liveProducts} latest={latest} />
