@@ -1,6 +1,11 @@
+import { execFile } from "node:child_process";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { sameOrigin } from "./support/api";
-import { baseURL } from "./support/ports";
+import { launchBucket, sameOrigin } from "./support/api";
+import { baseURL, emulatorUrl } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
 test.use({ storageState: storageStateFor("alice") });
@@ -89,4 +94,66 @@ test("an admin sees alice's token on her admin page and revokes it", async ({ pa
     await admin.close();
   }
   expect((await credentialsWith(token)).status).toBe(401);
+});
+
+/**
+ * The real AWS CLI v2 with the profile exactly as the CLI access page shows it (only the token
+ * file's path differs), its credential_process calling this running portal. The emulator stands
+ * in for AWS's endpoints (`--endpoint-url`: CLI 2.9 reads no endpoint from a profile).
+ */
+test("the AWS CLI with the page's profile is alice in AWS, sees only her products, and fails with the portal's message once the token is revoked", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const run = promisify(execFile);
+  const dir = await mkdtemp(path.join(os.tmpdir(), "qm-cli-"));
+  try {
+    await page.goto("/cli");
+    const shown = (await page.locator("pre", { hasText: "[profile quartermaster]" }).textContent())!;
+    expect(shown).toContain("credential_process = ");
+    const tokenFile = path.join(dir, "token");
+    const configFile = path.join(dir, "config");
+    await writeFile(configFile, `${shown.replaceAll("~/.aws/quartermaster-token", tokenFile)}\n`);
+
+    const created = await page.request.post("/api/tokens", { headers: sameOrigin, data: { name: `e2e-cli-${Date.now().toString(36)}`, expiresInDays: 1 } });
+    expect(created.status()).toBe(201);
+    const { token, accessToken } = (await created.json()) as { token: string; accessToken: { id: string } };
+    await writeFile(tokenFile, token, { mode: 0o600 });
+    await chmod(tokenFile, 0o600);
+
+    // Only the profile: no keys, no other config, no instance metadata.
+    const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: dir, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "none"), AWS_PROFILE: "quartermaster", AWS_EC2_METADATA_DISABLED: "true", AWS_PAGER: "" };
+    const aws = (...args: string[]) => run("/usr/bin/aws", [...args, "--endpoint-url", emulatorUrl, "--output", "json"], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+
+    const me = (await (await page.request.get("/api/me")).json()) as { email: string };
+    const identity = JSON.parse((await aws("sts", "get-caller-identity")).stdout) as { Arn: string };
+    expect(identity.Arn).toMatch(new RegExp(`^arn:aws:sts::\\d{12}:assumed-role/[^/]+/${me.email.replace(/[.+]/g, "\\$&")}$`));
+
+    // "Only hers": other specs launch and transfer meanwhile, so each list is read before and
+    // after the CLI's; a product counts as bob's only when both of his lists have it.
+    const ours = await launchBucket(page.request, `e2e-cli-${Date.now().toString(36)}`);
+    const bob = await browser.newContext({ baseURL, storageState: storageStateFor("bob") });
+    const namesOf = async (request: typeof page.request) => ((await (await request.get("/api/products")).json()) as { products: { name: string }[] }).products.map((p) => p.name);
+    try {
+      const [hersBefore, bobsBefore] = await Promise.all([namesOf(page.request), namesOf(bob.request)]);
+      const listed = JSON.parse((await aws("servicecatalog", "search-provisioned-products", "--access-level-filter", "Key=User,Value=Self")).stdout) as { ProvisionedProducts: { Name: string }[] };
+      const [hersAfter, bobsAfter] = await Promise.all([namesOf(page.request), namesOf(bob.request)]);
+      const names = listed.ProvisionedProducts.map((p) => p.Name);
+      expect(names).toContain(ours.name);
+      for (const name of names) {
+        expect([...hersBefore, ...hersAfter], `${name} is alice's`).toContain(name);
+        expect(bobsBefore.includes(name) && bobsAfter.includes(name), `${name} is not bob's`).toBe(false);
+      }
+    } finally {
+      await bob.close();
+    }
+
+    await page.request.post(`/api/tokens/${accessToken.id}/revoke`, { headers: sameOrigin, data: {} });
+    const refused = await aws("sts", "get-caller-identity").then(
+      () => null,
+      (error: { stderr: string }) => error,
+    );
+    expect(refused, "the CLI must fail with a revoked token").not.toBeNull();
+    expect(refused!.stderr).toContain("has been revoked");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
