@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
-import { bucketRequest, catalogIds, emulatorCalls, emulatorState, logInPeople, recordRows, settle, type CatalogIds, type People } from "@/test/support/portal-fixtures";
+import { bucketRequest, catalogIds, emulatorCalls, emulatorState, logInPeople, recordRows, settle, rejection, type CatalogIds, type People } from "@/test/support/portal-fixtures";
 import type { ProvisionedProduct } from "@/generated/prisma/client";
 
 let backend: PortalBackend;
@@ -120,15 +120,6 @@ async function prepare(action: Action, alice: People["alice"] = people.alice) {
   return { run, rows, inAws, expectDone, expectUnchangedThenRetry };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { status: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected the action to fail");
-}
-
 /** What the person's browser receives for this error. */
 async function response(error: unknown) {
   const { logger } = await import("@/lib/logger");
@@ -141,7 +132,6 @@ const FAULTS = {
   sts: { operations: ["AssumeRole"], expireSessions: true },
   serviceCatalog: (action: Action) => ({ operations: [OPERATION[action]] }),
 };
-
 
 describe.each(ACTIONS)("%s", (action) => {
   it("completes despite a throttled and a failed (HTTP 500) AssumeRole: the SDK retries", async () => {

@@ -17,6 +17,7 @@ import {
   settle,
   tagValue,
   watchServiceCatalog,
+  rejection,
   type CatalogIds,
   type People,
 } from "@/test/support/portal-fixtures";
@@ -51,15 +52,6 @@ afterAll(async () => {
 });
 
 const as = (user: People["alice"]) => ({ user, requestId: "test" });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { status: number; issues?: { path: string; message: string }[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("launching an encrypted bucket", () => {
   let watch: ReturnType<typeof watchServiceCatalog> | undefined;

@@ -19,6 +19,7 @@ import {
   settle,
   uniqueName,
   watchServiceCatalog,
+  rejection,
   type CatalogIds,
   type People,
 } from "@/test/support/portal-fixtures";
@@ -48,15 +49,6 @@ afterAll(async () => {
 });
 
 const as = (user: People["alice"]) => ({ user, requestId: "test" });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { status: number; issues?: { path: string; message: string }[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** An instance of v1.2.0, the version with the NoEcho JupyterLab password. */
 function jupyterRequest(password: string) {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
-import { bucketRequest, callCount, catalogIds, emulatorCalls, emulatorState, logInPeople, resetCalls, settle, type CatalogIds, type People } from "@/test/support/portal-fixtures";
+import { bucketRequest, callCount, catalogIds, emulatorCalls, emulatorState, logInPeople, resetCalls, settle, rejection, type CatalogIds, type People } from "@/test/support/portal-fixtures";
 import type { User } from "@/generated/prisma/client";
 
 const OWN = "123456789012";
@@ -42,15 +42,6 @@ afterAll(async () => {
 });
 
 const as = (user: User) => ({ user, requestId: "test" });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { status: number; issues?: { path: string; message: string }[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** The principals the emulator's bucket policy for this product lets in. */
 async function policyPrincipals(productRowId: string): Promise<string[]> {

@@ -20,6 +20,7 @@ import {
   settle,
   sleep,
   uniqueName,
+  rejection,
   type CatalogIds,
   type People,
 } from "@/test/support/portal-fixtures";
@@ -58,15 +59,6 @@ afterAll(async () => {
 });
 
 const as = (user: User) => ({ user, requestId: "test" });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { status: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** The worker's loop: turns until the transfer stops needing one. */
 async function run(transferId: string, timeoutMs = 20_000) {

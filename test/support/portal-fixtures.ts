@@ -33,6 +33,16 @@ export async function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns something other than undefined/false; fails after `timeoutMs`. */
+/** The error a promise rejects with; throws when it resolves instead, so a test cannot pass on success. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { status: number; issues?: { path: string; message: string }[] }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error("expected a rejection");
+}
+
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
