@@ -51,6 +51,7 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/api/health": { kind: "api", methods: { GET: all(200) } },
   "/api/me": { kind: "api", methods: { GET: signedIn(200) } },
   "/api/products": { kind: "api", methods: { GET: signedIn(200), POST: signedIn(422) } },
+  "/api/products/changes": { kind: "api", methods: { GET: signedIn(200) } },
   "/api/products/[id]": { kind: "api", methods: { GET: ownedRead, PATCH: ownedWrite } },
   "/api/products/[id]/preview": { kind: "api", methods: { POST: ownedWrite } },
   "/api/products/[id]/sharing": { kind: "api", methods: { GET: ownedRead, POST: ownedWrite } },

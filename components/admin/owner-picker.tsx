@@ -3,7 +3,8 @@
 import { useEffect, useId, useState } from "react";
 import { inputClasses } from "@/components/ui/form-field";
 import { fetchJson } from "@/lib/queries/fetch-json";
-import type { AdminUserRow, Page } from "@/lib/services/admin";
+import type { AdminUserRow } from "@/lib/services/admin";
+import type { Page } from "@/lib/services/paging";
 
 export type PickedUser = Pick<AdminUserRow, "id" | "email" | "name" | "department" | "project">;
 

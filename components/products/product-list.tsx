@@ -1,24 +1,23 @@
 "use client";
 
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { useToast } from "@/components/ui/toast";
-import { myProductsQuery } from "@/lib/queries/products";
+import { myProductChangesQuery, myProductsQuery, productKeys, type MyProductsView } from "@/lib/queries/products";
 import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
-import type { ProductSummary } from "@/lib/services/products";
-
-type SortKey = "createdAt" | "updatedAt" | "name" | "status";
+import { MY_PRODUCT_SORTS, myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
+import type { ProductListItem } from "@/lib/services/products";
 
 const formatTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** Toast once when a product that was in progress settles. */
-function useSettledToasts(products: ProductSummary[] | undefined) {
+function useSettledToasts(products: ProductListItem[]) {
   const toast = useToast();
   const previous = useRef(new Map<string, string>());
   useEffect(() => {
-    if (!products) return;
     for (const p of products) {
       const before = previous.current.get(p.id);
       if (before && !isSettledProductStatus(before) && isSettledProductStatus(p.status)) {
@@ -30,96 +29,140 @@ function useSettledToasts(products: ProductSummary[] | undefined) {
   }, [products, toast]);
 }
 
-export function ProductList() {
-  const [includeTerminated, setIncludeTerminated] = useState(false);
-  const { data: products, isPending, isError, error } = useQuery(myProductsQuery(includeTerminated));
-  const [filter, setFilter] = useState("");
-  const [sort, setSort] = useState<SortKey>("createdAt");
+/**
+ * While anything of mine is in progress, poll the cheap changes summary every 2 s and refetch the
+ * pages already loaded only when it says something changed.
+ */
+function useRefreshWhileInProgress(inProgress: number, version: string | undefined, listUpdatedAt: number) {
+  const queryClient = useQueryClient();
+  const changes = useQuery(myProductChangesQuery(inProgress > 0));
+  useEffect(() => {
+    if (!changes.data || version === undefined) return;
+    if (changes.dataUpdatedAt > listUpdatedAt && changes.data.version !== version) void queryClient.invalidateQueries({ queryKey: productKeys.lists });
+  }, [changes.data, changes.dataUpdatedAt, version, listUpdatedAt, queryClient]);
+}
+
+/** Keeps the view in the address bar (no navigation, no server round trip), so it can be shared and survives a reload. */
+function useViewInAddress(view: MyProductsView) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    window.history.replaceState(null, "", `${window.location.pathname}${myProductsSearch(view)}`);
+  }, [view]);
+}
+
+export function ProductList({ initialView }: { initialView: MyProductsView }) {
+  const [view, setView] = useState<MyProductsView>(initialView);
+  const [text, setText] = useState(initialView.q ?? "");
+  const { data, isPending, isError, error, fetchNextPage, hasNextPage, isFetchingNextPage, dataUpdatedAt } = useInfiniteQuery(myProductsQuery(view));
+  const products = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
+  const first = data?.pages[0];
   useSettledToasts(products);
+  useRefreshWhileInProgress(first?.inProgress ?? 0, first?.version, dataUpdatedAt);
+  useViewInAddress(view);
 
-  const shown = useMemo(() => {
-    const q = filter.trim().toLowerCase();
-    const list = (products ?? []).filter((p) => !q || [p.name, p.productName, p.versionName, statusBadge(p.status).label].some((s) => s.toLowerCase().includes(q)));
-    return [...list].sort((a, b) => {
-      if (sort === "name") return a.name.localeCompare(b.name);
-      if (sort === "status") return statusBadge(a.status).label.localeCompare(statusBadge(b.status).label);
-      return b[sort].localeCompare(a[sort]);
-    });
-  }, [products, filter, sort]);
+  // The text filter asks the server once typing pauses.
+  useEffect(() => {
+    const q = text.trim() || undefined;
+    if (q === view.q) return;
+    const timer = setTimeout(() => setView((v) => ({ ...v, q })), 300);
+    return () => clearTimeout(timer);
+  }, [text, view.q]);
 
-  if (isPending) return <p role="status" className="mt-8 text-sm text-slate-600">Loading your products…</p>;
-  if (isError) return <p role="alert" className="mt-8 text-sm text-red-700">Could not load your products: {error.message}</p>;
-
-  const working = (products ?? []).filter((p) => !isSettledProductStatus(p.status)).length;
+  const filtered = Boolean(view.q) || view.terminated === "1";
 
   return (
     <div className="mt-6">
-      <div className="flex flex-wrap items-end gap-4">
+      <div className="flex flex-wrap items-end gap-4" role="search" aria-label="Filter my products">
         <div>
           <label htmlFor="product-filter" className="block text-sm font-medium text-slate-700">
             Filter
           </label>
-          <input id="product-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-2 text-sm" placeholder="Name, product or status" />
+          <input id="product-filter" type="search" value={text} maxLength={128} onChange={(e) => setText(e.target.value)} className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-2 text-sm" placeholder="Name, product or version" />
         </div>
         <div>
           <label htmlFor="product-sort" className="block text-sm font-medium text-slate-700">
             Sort by
           </label>
-          <select id="product-sort" value={sort} onChange={(e) => setSort(e.target.value as SortKey)} className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm">
-            <option value="createdAt">Newest first</option>
-            <option value="updatedAt">Recently changed</option>
-            <option value="name">Name</option>
-            <option value="status">Status</option>
+          <select id="product-sort" value={view.sort} onChange={(e) => setView((v) => ({ ...v, sort: e.target.value as MyProductSort }))} className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm">
+            {Object.entries(MY_PRODUCT_SORTS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </div>
         <label className="flex items-center gap-2 pb-2 text-sm text-slate-700">
-          <input type="checkbox" checked={includeTerminated} onChange={(e) => setIncludeTerminated(e.target.checked)} />
+          <input type="checkbox" checked={view.terminated === "1"} onChange={(e) => setView((v) => ({ ...v, terminated: e.target.checked ? "1" : undefined }))} />
           Show terminated
         </label>
         <p role="status" className="pb-2 text-sm text-slate-600">
-          {working ? `${working} in progress — this list updates by itself.` : ""}
+          {first?.inProgress ? `${first.inProgress} in progress — this list updates by itself.` : ""}
         </p>
       </div>
 
-      {shown.length === 0 ? (
+      {isPending ? (
+        <p role="status" className="mt-8 text-sm text-slate-600">
+          Loading your products…
+        </p>
+      ) : isError ? (
+        <p role="alert" className="mt-8 text-sm text-red-700">
+          Could not load your products: {error.message}
+        </p>
+      ) : products.length === 0 ? (
         <div className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
-          <h2 className="text-lg font-semibold text-slate-800">{products?.length ? "No product matches the filter" : "Nothing launched yet"}</h2>
+          <h2 className="text-lg font-semibold text-slate-800">{filtered ? "No product matches the filter" : "Nothing launched yet"}</h2>
           <p className="mt-2 text-sm text-slate-600">Products you launch from the catalog will appear here with their status.</p>
         </div>
       ) : (
-        <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Your provisioned products</caption>
-            <thead className="bg-slate-50 text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-2">Name</th>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2">Product</th>
-                <th scope="col" className="px-4 py-2">Created</th>
-                <th scope="col" className="px-4 py-2">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((p) => (
-                <tr key={p.id} className="border-t border-slate-100">
-                  <th scope="row" className="px-4 py-3 font-medium">
-                    <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-                      {p.name}
-                    </Link>
-                  </th>
-                  <td className="px-4 py-3">
-                    <StatusBadge status={p.status} />
-                  </td>
-                  <td className="px-4 py-3">
-                    {p.productName} <span className="text-slate-500">{p.versionName}</span>
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">{formatTime(p.createdAt)}</td>
-                  <td className="px-4 py-3 text-slate-600">{formatTime(p.updatedAt)}</td>
+        <>
+          <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Your provisioned products</caption>
+              <thead className="bg-slate-50 text-slate-600">
+                <tr>
+                  <th scope="col" className="px-4 py-2">Name</th>
+                  <th scope="col" className="px-4 py-2">Status</th>
+                  <th scope="col" className="px-4 py-2">Product</th>
+                  <th scope="col" className="px-4 py-2">Created</th>
+                  <th scope="col" className="px-4 py-2">Updated</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {products.map((p) => (
+                  <tr key={p.id} className="border-t border-slate-100">
+                    <th scope="row" className="px-4 py-3 font-medium">
+                      <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+                        {p.name}
+                      </Link>
+                    </th>
+                    <td className="px-4 py-3">
+                      <StatusBadge status={p.status} />
+                    </td>
+                    <td className="px-4 py-3">
+                      {p.productName} <span className="text-slate-500">{p.versionName}</span>
+                    </td>
+                    <td className="px-4 py-3 text-slate-600">{formatTime(p.createdAt)}</td>
+                    <td className="px-4 py-3 text-slate-600">{formatTime(p.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="mt-4 flex flex-wrap items-center gap-4">
+            <p className="text-sm text-slate-600" aria-live="polite">
+              Showing {products.length.toLocaleString("en")} of {(first?.total ?? products.length).toLocaleString("en")}
+            </p>
+            {hasNextPage ? (
+              <Button variant="secondary" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+                {isFetchingNextPage ? "Loading…" : "Load more"}
+              </Button>
+            ) : null}
+          </div>
+        </>
       )}
     </div>
   );

@@ -18,10 +18,8 @@ export const provisioningFormQuery = z.object({
   path: serviceCatalogIdSchema("launchPath").optional(),
 });
 
-/** GET /api/products?terminated=1 */
-export const productListQuery = z.object({
-  terminated: z.enum(["0", "1"], { error: 'terminated must be "1" (include terminated products) or "0"' }).optional(),
-});
+/** GET /api/products?q=…&sort=…&terminated=1&cursor=…&limit=… */
+export { myProductsQuerySchema as productListQuery } from "@/lib/domain/my-products";
 
 /** GET /api/products/name-available?name=… : a name AWS would refuse is refused here too. */
 export const nameAvailableQuery = z.object({ name: provisionedProductNameSchema });

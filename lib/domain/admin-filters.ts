@@ -23,11 +23,11 @@ export type UserSort = keyof typeof USER_SORTS;
 
 export const MAX_PAGE_SIZE = 100;
 
-const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
-const text = (what: string, max: number) => z.string().trim().max(max, `${what} is at most ${max} characters`);
+export const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
+export const text = (what: string, max: number) => z.string().trim().max(max, `${what} is at most ${max} characters`);
 
-const paging = {
+export const paging = {
   cursor: optional(z.string().max(512, "cursor is not one the portal gave").regex(/^[A-Za-z0-9_-]+$/, "cursor is not one the portal gave")),
   limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: "limit must be a number" }).int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}`).default(50)),
   dir: optional(z.enum(["asc", "desc"], { error: 'dir is "asc" or "desc"' })),

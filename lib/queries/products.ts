@@ -1,22 +1,48 @@
-import { queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { isSettledProductStatus } from "@/lib/domain/status";
-import type { ProductDetailView, ProductSummary } from "@/lib/services/products";
+import { myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
+import type { ProductChanges, ProductDetailView, ProductListPage } from "@/lib/services/products";
 
 const POLL_MS = 2000;
 
+/** The list's view: what the URL of My products carries. */
+export type MyProductsView = { q?: string; sort: MyProductSort; terminated?: "1"; limit?: number };
+
 export const productKeys = {
   all: ["products"] as const,
-  list: (includeTerminated: boolean) => ["products", "list", { includeTerminated }] as const,
+  lists: ["products", "list"] as const,
+  list: (view: MyProductsView) => ["products", "list", { q: view.q ?? "", sort: view.sort, terminated: view.terminated === "1", limit: view.limit ?? null }] as const,
+  changes: ["products", "changes"] as const,
   detail: (id: string) => ["products", "detail", id] as const,
 };
 
-/** My products; polls while anything is in progress, stops once every product has settled. */
-export function myProductsQuery(includeTerminated = false) {
+/**
+ * My products, a page at a time ("Load more" fetches the next cursor). It does not poll itself:
+ * `myProductChangesQuery` does, cheaply, and the list refetches only when that says something changed.
+ */
+export function myProductsQuery(view: MyProductsView) {
+  const search = myProductsSearch(view);
+  return infiniteQueryOptions({
+    queryKey: productKeys.list(view),
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams(search.slice(1));
+      if (pageParam) params.set("cursor", pageParam);
+      const query = params.toString();
+      return fetchJson<ProductListPage>(`/api/products${query ? `?${query}` : ""}`);
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/** While something is in progress: has anything of mine changed? (One index-only query; no rows.) */
+export function myProductChangesQuery(polling: boolean) {
   return queryOptions({
-    queryKey: productKeys.list(includeTerminated),
-    queryFn: () => fetchJson<{ products: ProductSummary[] }>(`/api/products${includeTerminated ? "?terminated=1" : ""}`).then((r) => r.products),
-    refetchInterval: (query) => (query.state.data?.some((p) => !isSettledProductStatus(p.status)) ? POLL_MS : false),
+    queryKey: productKeys.changes,
+    queryFn: () => fetchJson<ProductChanges>("/api/products/changes"),
+    enabled: polling,
+    refetchInterval: (query) => (polling && (query.state.data?.inProgress ?? 1) > 0 ? POLL_MS : false),
   });
 }
 

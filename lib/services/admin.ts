@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/generated/prisma/client";
-import { ValidationError } from "@/lib/errors";
+import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { isRowId } from "@/lib/domain/ids";
-import { decodeCursor, encodeCursor, sortDirection, type ProductFilter, type ProductSort, type UserFilter, type UserSort } from "@/lib/domain/admin-filters";
+import { sortDirection, type ProductFilter, type ProductSort, type UserFilter, type UserSort } from "@/lib/domain/admin-filters";
 import type { ProductStatus } from "@/generated/prisma/client";
 
 const { sql, join, empty } = Prisma;
@@ -34,15 +34,6 @@ export type AdminProductRow = {
   transfer: { status: "RUNNING" | "NEEDS_CONFIRMATION" | "FAILED"; step: number; failedStep: number | null; failureReason: string | null; to: string } | null;
 };
 
-export type Page<T> = { items: T[]; nextCursor: string | null; total: number };
-
-/** A keyset page from `limit + 1` rows: the extra one only says there is a next page. */
-function pageOf<R extends { id: string; sort_value: string }, T>(rows: R[], limit: number, total: number, toItem: (row: R) => T): Page<T> {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { items: page.map(toItem), nextCursor: rows.length > limit && last ? encodeCursor(last.sort_value, last.id) : null, total };
-}
-
 const PRODUCT_SORT_COLUMN: Record<ProductSort, { column: Sql; cast: Sql }> = {
   created: { column: sql`p.created_at`, cast: sql`::timestamp` },
   updated: { column: sql`p.updated_at`, cast: sql`::timestamp` },
@@ -50,18 +41,6 @@ const PRODUCT_SORT_COLUMN: Record<ProductSort, { column: Sql; cast: Sql }> = {
   status: { column: sql`p.status`, cast: sql`::"ProductStatus"` },
   owner: { column: sql`u.email`, cast: empty },
 };
-
-/** `%`, `_` and `\` match literally in a LIKE pattern once escaped. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function cursorOf(cursor: string | undefined) {
-  if (!cursor) return null;
-  const decoded = decodeCursor(cursor);
-  if (!decoded) throw new ValidationError("cursor: not a cursor the portal gave; start from the first page", [{ path: "cursor", message: "Not a cursor the portal gave; start from the first page" }]);
-  return decoded;
-}
 
 /** The WHERE conditions of a product filter (without paging); exported for the index tests. */
 export function productConditions(filter: Omit<ProductFilter, "cursor" | "limit" | "sort" | "dir">): Sql {

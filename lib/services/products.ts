@@ -4,7 +4,13 @@ import { findVisibleProduct, isNameAvailable } from "@/lib/services/provisioning
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
 import { can } from "@/lib/auth/permissions";
+import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
+import { MY_PRODUCTS_PAGE_SIZE, myProductSortDirection, type MyProductSort, type MyProductsQuery } from "@/lib/domain/my-products";
+import { Prisma } from "@/generated/prisma/client";
 import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/prisma/client";
+
+const { sql, join, empty } = Prisma;
+type Sql = Prisma.Sql;
 
 export { isNameAvailable };
 
@@ -88,15 +94,97 @@ function toRecord(r: ProvisioningRecord & { requestedBy: Pick<User, "email"> | n
   };
 }
 
-/** The user's own products, from the database only (no AWS call per page view). */
-export async function listMyProducts(user: User, options: { includeTerminated?: boolean } = {}): Promise<ProductSummary[]> {
-  const rows = await db.provisionedProduct.findMany({
-    where: { ownerId: user.id, ...(options.includeTerminated ? {} : { status: { not: "TERMINATED" } }) },
-    include: { owner: { select: { email: true } } },
-    orderBy: { createdAt: "desc" },
-    take: 500,
-  });
-  return rows.map(toSummary);
+/** A row of My products: what the list shows, nothing more (the detail page loads the rest). */
+export type ProductListItem = Pick<ProductSummary, "id" | "name" | "productName" | "versionName" | "status" | "statusMessage" | "createdAt" | "updatedAt">;
+
+/** A page (`nextCursor` null on the last one; `total`: how many the filter matches) and the changes summary. */
+export type ProductListPage = Page<ProductListItem> & ProductChanges;
+
+/**
+ * What the list polls while something is in progress: it changes whenever any of the person's
+ * products changes (status, name, owner, a new launch) and costs one index-only scan of their
+ * rows (provisioned_products_owner_id_status_updated_at_idx), not a page of them.
+ */
+export type ProductChanges = { version: string; inProgress: number };
+
+const IN_PROGRESS = sql`p.status IN ('PENDING', 'UNDER_CHANGE')`;
+
+const MY_SORT_COLUMN: Record<MyProductSort, { column: Sql; cast: Sql }> = {
+  created: { column: sql`p.created_at`, cast: sql`::timestamp` },
+  updated: { column: sql`p.updated_at`, cast: sql`::timestamp` },
+  name: { column: sql`p.name`, cast: empty },
+  status: { column: sql`p.status`, cast: sql`::"ProductStatus"` },
+};
+
+type ChangesRow = { products: number; in_progress: number; changed_at: Date | null };
+
+function changesOf(row: ChangesRow | undefined): ProductChanges {
+  return { version: `${row?.products ?? 0}.${row?.changed_at?.getTime() ?? 0}`, inProgress: row?.in_progress ?? 0 };
+}
+
+type ListRow = {
+  id: string;
+  name: string;
+  product_name: string;
+  provisioning_artifact_name: string;
+  status: ProvisionedProduct["status"];
+  status_message: string | null;
+  created_at: Date;
+  updated_at: Date;
+  sort_value: string;
+};
+
+/**
+ * The person's own products, from the database only (no AWS call per page view): one page of the
+ * filter, in two queries whatever the page size (the page; its total with the changes summary).
+ */
+export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyProductsQuery> = {}): Promise<ProductListPage> {
+  const sort = query.sort ?? "created";
+  const limit = query.limit ?? MY_PRODUCTS_PAGE_SIZE;
+  const direction = myProductSortDirection(sort);
+  const { column, cast } = MY_SORT_COLUMN[sort];
+  const after = cursorOf(query.cursor);
+  const conditions: Sql[] = [query.terminated === "1" ? sql`TRUE` : sql`p.status <> 'TERMINATED'`];
+  if (query.q) {
+    const like = likePattern(query.q);
+    conditions.push(sql`(p.name ILIKE ${like} OR p.product_name ILIKE ${like} OR p.provisioning_artifact_name ILIKE ${like})`);
+  }
+  const where = join(conditions, " AND ");
+  const keyset = after ? sql`AND (${column}, p.id) ${direction === "desc" ? sql`<` : sql`>`} (${after.value}${cast}, ${after.id}::uuid)` : empty;
+  const order = direction === "desc" ? sql`DESC` : sql`ASC`;
+  const [rows, summary] = await Promise.all([
+    db.$queryRaw<ListRow[]>`
+      SELECT p.id, p.name, p.product_name, p.provisioning_artifact_name, p.status, p.status_message, p.created_at, p.updated_at, ${column}::text AS sort_value
+      FROM provisioned_products p
+      WHERE p.owner_id = ${user.id}::uuid AND ${where} ${keyset}
+      ORDER BY ${column} ${order}, p.id ${order}
+      LIMIT ${limit + 1}`,
+    db.$queryRaw<(ChangesRow & { total: number })[]>`
+      SELECT count(*) FILTER (WHERE ${where})::int AS total, count(*)::int AS products,
+             count(*) FILTER (WHERE ${IN_PROGRESS})::int AS in_progress, max(p.updated_at) AS changed_at
+      FROM provisioned_products p WHERE p.owner_id = ${user.id}::uuid`,
+  ]);
+  return {
+    ...pageOf(rows, limit, summary[0]?.total ?? 0, (r) => ({
+      id: r.id,
+      name: r.name,
+      productName: r.product_name,
+      versionName: r.provisioning_artifact_name,
+      status: r.status,
+      statusMessage: r.status_message,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    })),
+    ...changesOf(summary[0]),
+  };
+}
+
+/** Has anything of the person's changed? The list's poll: one index-only scan, no rows sent. */
+export async function myProductChanges(user: Pick<User, "id">): Promise<ProductChanges> {
+  const rows = await db.$queryRaw<ChangesRow[]>`
+    SELECT count(*)::int AS products, count(*) FILTER (WHERE ${IN_PROGRESS})::int AS in_progress, max(p.updated_at) AS changed_at
+    FROM provisioned_products p WHERE p.owner_id = ${user.id}::uuid`;
+  return changesOf(rows[0]);
 }
 
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {

@@ -220,7 +220,7 @@ describe("throttling", () => {
     const retried = await services.provisioning.launchProduct(as(people.alice), request);
     expect(retried.status).toBe("UNDER_CHANGE");
     expect(retried.id).not.toBe(failed.id);
-    expect((await services.products.listMyProducts(people.alice)).map((p) => p.id)).toEqual(expect.arrayContaining([failed.id, retried.id]));
+    expect((await services.products.listMyProducts(people.alice)).items.map((p) => p.id)).toEqual(expect.arrayContaining([failed.id, retried.id]));
     // The retry is the live one now: its name is taken again.
     expect(await services.products.isNameAvailable(request.name)).toBe(false);
     // And the failed attempt can still be removed from the list.
@@ -252,7 +252,7 @@ describe("isolation between users", () => {
       expect(error.status).toBe(404);
       expect(error.name).toBe("NotFoundError");
     }
-    expect((await services.products.listMyProducts(bob)).map((x) => x.id)).not.toContain(alicesProduct.id);
+    expect((await services.products.listMyProducts(bob)).items.map((x) => x.id)).not.toContain(alicesProduct.id);
     const row = await services.db.provisionedProduct.findUniqueOrThrow({ where: { id: alicesProduct.id } });
     expect(row.status).toBe("AVAILABLE");
   });
@@ -393,8 +393,8 @@ describe("terminating", () => {
     // Outputs stay for history; the bucket itself is retained (DeletionPolicy Retain).
     expect(done.outputs).toEqual(expect.arrayContaining([expect.objectContaining({ key: "BucketName" })]));
     expect(await services.products.isNameAvailable(request.name)).toBe(true);
-    expect((await services.products.listMyProducts(alice)).map((p) => p.id)).not.toContain(launched.id);
-    expect((await services.products.listMyProducts(alice, { includeTerminated: true })).map((p) => p.id)).toContain(launched.id);
+    expect((await services.products.listMyProducts(alice)).items.map((p) => p.id)).not.toContain(launched.id);
+    expect((await services.products.listMyProducts(alice, { terminated: "1" })).items.map((p) => p.id)).toContain(launched.id);
 
     const again = await services.provisioning.launchProduct(as(alice), { ...request });
     expect(again.id).not.toBe(launched.id);

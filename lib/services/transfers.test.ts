@@ -128,8 +128,8 @@ describe("transferring alice's bucket to bob", () => {
     expect((row.parameters as Record<string, string>).OwnerPrincipalArn).toBe(arnOf("bob@example.org"));
     expect(row.tags).toEqual(expect.arrayContaining([{ key: "OwnerEmail", value: "bob@example.org" }]));
     expect((await rejection(services.products.getProductView(alice, bucket.id))).status).toBe(404);
-    expect((await services.products.listMyProducts(alice)).map((p) => p.id)).not.toContain(bucket.id);
-    expect((await services.products.listMyProducts(bob)).map((p) => p.id)).toContain(bucket.id);
+    expect((await services.products.listMyProducts(alice)).items.map((p) => p.id)).not.toContain(bucket.id);
+    expect((await services.products.listMyProducts(bob)).items.map((p) => p.id)).toContain(bucket.id);
     const view = await services.products.getProductView(bob, bucket.id);
     expect(view.records.map((r) => [r.type, r.requestedBy])).toEqual(
       expect.arrayContaining([

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireUser } from "@/lib/auth/session";
 import { listMyProducts } from "@/lib/services/products";
-import { myProductsQuery } from "@/lib/queries/products";
+import { myProductsQuery, type MyProductsView } from "@/lib/queries/products";
+import { MY_PRODUCTS_PAGE_SIZE, myProductsQuerySchema } from "@/lib/domain/my-products";
+import { firstValues } from "@/lib/domain/admin-filters";
 import { buttonClasses } from "@/components/ui/button";
 import { ProductList } from "@/components/products/product-list";
 import { SharedWithMe } from "@/components/products/shared-with-me";
@@ -11,11 +13,17 @@ import { listSharedWithMe } from "@/lib/services/sharing";
 
 export const metadata: Metadata = { title: "My products" };
 
-export default async function MyProductsPage() {
+export default async function MyProductsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  // Prefetch on the server with the same query options the client polls with.
+  // The view in the address (filter, sort, terminated); an address the portal would not write
+  // shows the default view and says which part it ignored.
+  const parsed = myProductsQuerySchema.safeParse(firstValues(await searchParams));
+  const { cursor: _ignored, ...query } = parsed.success ? parsed.data : myProductsQuerySchema.parse({});
+  const view: MyProductsView = { sort: query.sort, ...(query.q ? { q: query.q } : {}), ...(query.terminated === "1" ? { terminated: "1" } : {}), ...(query.limit !== MY_PRODUCTS_PAGE_SIZE ? { limit: query.limit } : {}) };
+  // The first page on the server, under the same query key the client pages and refetches with.
   const queryClient = new QueryClient();
-  queryClient.setQueryData(myProductsQuery(false).queryKey, await listMyProducts(user));
+  const [firstPage, shared] = await Promise.all([listMyProducts(user, query), listSharedWithMe(user)]);
+  queryClient.setQueryData(myProductsQuery(view).queryKey, { pages: [firstPage], pageParams: [null] });
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -27,10 +35,15 @@ export default async function MyProductsPage() {
           Browse the catalog
         </Link>
       </div>
+      {parsed.success ? null : (
+        <p role="alert" className="mt-4 text-sm text-amber-800">
+          Showing the default view: {parsed.error.issues.map((i) => i.message).join("; ")}.
+        </p>
+      )}
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <ProductList />
+        <ProductList initialView={view} />
       </HydrationBoundary>
-      <SharedWithMe items={await listSharedWithMe(user)} />
+      <SharedWithMe items={shared} />
     </>
   );
 }

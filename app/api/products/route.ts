@@ -4,7 +4,8 @@ import { productListQuery } from "@/lib/api/schemas";
 import { launchProduct } from "@/lib/services/provisioning";
 import { listMyProducts, toSummary } from "@/lib/services/products";
 
-export const GET = withUser(async ({ user, query }) => ({ products: await listMyProducts(user, { includeTerminated: query.terminated === "1" }) }), {
+/** A page of My products (the list's columns only; the detail has the rest). */
+export const GET = withUser(async ({ user, query }) => listMyProducts(user, query), {
   permission: "product:read",
   query: productListQuery,
 });
