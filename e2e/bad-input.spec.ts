@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
-import { awsActivity, launchBucket, sameOrigin } from "./support/api";
+import { awsActivity, launchBucket, myProducts, sameOrigin } from "./support/api";
 import { baseURL } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
@@ -471,7 +471,7 @@ test("every bad request gets a 4xx naming the field, none a 500, and the whole c
   expect(failures).toEqual([]);
   expect(after, "AWS calls caused by the corpus").toEqual(before);
   // Nothing was launched or changed on the way.
-  const mine = ((await (await alice.get("/api/products")).json()) as { products: { name: string; status: string }[] }).products;
+  const mine = await myProducts(alice);
   expect(mine.filter((p) => p.name === "corpus-vm" || p.name === "corpus-bucket")).toEqual([]);
   expect(mine.find((p) => p.name === bucket.name)?.status).toBe("AVAILABLE");
 });
@@ -500,7 +500,7 @@ test("a cross-site HTML form on a sibling origin cannot launch anything with the
     await context.close();
     server.close();
   }
-  const mine = ((await (await alice.get("/api/products")).json()) as { products: { name: string }[] }).products;
+  const mine = await myProducts(alice);
   expect(mine.some((p) => p.name === name)).toBe(false);
 });
 

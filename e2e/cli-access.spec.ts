@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { launchBucket, sameOrigin } from "./support/api";
+import { launchBucket, myProducts, sameOrigin } from "./support/api";
 import { baseURL, emulatorUrl } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
@@ -131,7 +131,7 @@ test("the AWS CLI with the page's profile is alice in AWS, sees only her product
     // after the CLI's; a product counts as bob's only when both of his lists have it.
     const ours = await launchBucket(page.request, `e2e-cli-${Date.now().toString(36)}`);
     const bob = await browser.newContext({ baseURL, storageState: storageStateFor("bob") });
-    const namesOf = async (request: typeof page.request) => ((await (await request.get("/api/products")).json()) as { products: { name: string }[] }).products.map((p) => p.name);
+    const namesOf = async (request: typeof page.request) => (await myProducts(request)).map((p) => p.name);
     try {
       const [hersBefore, bobsBefore] = await Promise.all([namesOf(page.request), namesOf(bob.request)]);
       const listed = JSON.parse((await aws("servicecatalog", "search-provisioned-products", "--access-level-filter", "Key=User,Value=Self")).stdout) as { ProvisionedProducts: { Name: string }[] };

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { sameOrigin } from "./support/api";
+import { myProducts, sameOrigin } from "./support/api";
 import { emulatorUrl } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
@@ -145,7 +145,7 @@ test.describe("isolation", () => {
     await page.goto("/products");
     await expect(page.getByRole("heading", { name: "My products" })).toBeVisible();
     await expect(page.getByRole("link", { name: product.name })).toHaveCount(0);
-    const listed = (await (await page.request.get("/api/products?terminated=1")).json()).products as { name: string }[];
+    const listed = await myProducts(page.request, "terminated=1");
     expect(listed.map((p) => p.name)).not.toContain(product.name);
 
     const api = await page.request.get(`/api/products/${product.id}`);

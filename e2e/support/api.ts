@@ -50,3 +50,20 @@ export async function launchBucket(request: APIRequestContext, name: string): Pr
     .toBe("AVAILABLE");
   return product;
 }
+
+/** Every product of the signed-in user of `request` (My products' API, page after page). */
+export async function myProducts(request: APIRequestContext, query = ""): Promise<{ id: string; name: string; status: string }[]> {
+  const all: { id: string; name: string; status: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams(query);
+    params.set("limit", "100");
+    if (cursor) params.set("cursor", cursor);
+    const response = await request.get(`/api/products?${params}`);
+    expect(response.status(), await response.text()).toBe(200);
+    const page = (await response.json()) as { items: { id: string; name: string; status: string }[]; nextCursor: string | null };
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
