@@ -60,6 +60,11 @@ export function productConditions(filter: Omit<ProductFilter, "cursor" | "limit"
   return join(conditions, " AND ");
 }
 
+/** Whether a filter's conditions read the owner's row (email, department, project). */
+function readsOwner(filter: Omit<ProductFilter, "cursor" | "limit" | "sort" | "dir">): boolean {
+  return Boolean((filter.owner && !isRowId(filter.owner)) || filter.department || filter.project);
+}
+
 type ProductRow = {
   id: string;
   name: string;
@@ -111,7 +116,8 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
       WHERE ${where} ${keyset}
       ORDER BY ${column} ${order}, p.id ${order}
       LIMIT ${filter.limit + 1}`,
-    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM provisioned_products p JOIN users u ON u.id = p.owner_id WHERE ${where}`,
+    // The owner's row only when the filter reads it: a join over every product costs several times the count itself.
+    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where}`,
   ]);
   return pageOf(rows, filter.limit, counted[0]?.total ?? 0, (r) => ({
       id: r.id,
