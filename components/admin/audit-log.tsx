@@ -5,6 +5,9 @@ import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { buttonClasses } from "@/components/ui/button";
+import { ToneChip } from "@/components/ui/status-badge";
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
+import type { StatusTone } from "@/lib/domain/status";
 import { FieldShell, inputClasses } from "@/components/ui/form-field";
 import { auditPageQuery } from "@/lib/queries/audit";
 import { AUDIT_OUTCOMES, auditFilterSchema, auditSearchParams, type AuditFilterField } from "@/lib/domain/audit-query";
@@ -195,27 +198,11 @@ function AuditEvents({ search }: { search: string }) {
       {events.length === 0 ? (
         <p className="mt-4 rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">No event matches these filters.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Audit events matching the filters, newest first</caption>
-            <thead className="bg-slate-50 text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Time (UTC)</th>
-                <th scope="col" className="px-3 py-2">Actor</th>
-                <th scope="col" className="px-3 py-2">Action</th>
-                <th scope="col" className="px-3 py-2">Outcome</th>
-                <th scope="col" className="px-3 py-2">Target</th>
-                <th scope="col" className="px-3 py-2">Details</th>
-                <th scope="col" className="px-3 py-2">Request id</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <EventRow key={e.id} event={e} search={filtersOnly} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable className="mt-3" caption="Audit events matching the filters, newest first" columns={["Time (UTC)", "Actor", "Action", "Outcome", "Target", "Details", "Request id"]}>
+          {events.map((e) => (
+            <EventRow key={e.id} event={e} search={filtersOnly} />
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -236,11 +223,7 @@ function PageLink({ search, label }: { search: string | null; label: string }) {
   );
 }
 
-const OUTCOME_STYLE: Record<AuditEventView["outcome"], string> = {
-  SUCCESS: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  FAILURE: "bg-amber-50 text-amber-900 ring-amber-200",
-  DENIED: "bg-red-50 text-red-800 ring-red-200",
-};
+const OUTCOME_TONE: Record<AuditEventView["outcome"], StatusTone> = { SUCCESS: "success", FAILURE: "warning", DENIED: "danger" };
 
 /** A row; its actor, action and target are links that filter the log by them. */
 function EventRow({ event: e, search }: { event: AuditEventView; search: string }) {
@@ -251,11 +234,11 @@ function EventRow({ event: e, search }: { event: AuditEventView; search: string 
   };
   const details = e.details && typeof e.details === "object" && Object.keys(e.details).length === 0 ? "" : JSON.stringify(e.details);
   return (
-    <tr className="border-t border-slate-100 align-top">
-      <th scope="row" className="whitespace-nowrap px-3 py-2 font-normal text-slate-700">
+    <Row>
+      <RowHeader className="whitespace-nowrap font-normal text-slate-700">
         <time dateTime={e.createdAt}>{showTime(e.createdAt)}</time>
-      </th>
-      <td className="px-3 py-2">
+      </RowHeader>
+      <td>
         {e.actorEmail || e.actorId ? (
           <Link href={filterBy({ actor: e.actorId ?? e.actorEmail! })} className="text-brand-700 underline-offset-2 hover:underline">
             {e.actorEmail ?? e.actorId}
@@ -264,15 +247,15 @@ function EventRow({ event: e, search }: { event: AuditEventView; search: string 
           <span className="text-slate-500">system</span>
         )}
       </td>
-      <td className="px-3 py-2">
+      <td>
         <Link href={filterBy({ action: e.action })} className="font-mono text-xs text-brand-700 underline-offset-2 hover:underline">
           {e.action}
         </Link>
       </td>
-      <td className="px-3 py-2">
-        <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${OUTCOME_STYLE[e.outcome]}`}>{e.outcome.toLowerCase()}</span>
+      <td>
+        <ToneChip tone={OUTCOME_TONE[e.outcome]}>{e.outcome.toLowerCase()}</ToneChip>
       </td>
-      <td className="px-3 py-2">
+      <td>
         {e.targetType ? (
           <Link href={filterBy(e.targetId ? { targetType: e.targetType, targetId: e.targetId } : { targetType: e.targetType })} className="break-all text-brand-700 underline-offset-2 hover:underline">
             {e.targetType}
@@ -280,10 +263,10 @@ function EventRow({ event: e, search }: { event: AuditEventView; search: string 
           </Link>
         ) : null}
       </td>
-      <td className="max-w-md px-3 py-2">
+      <td className="max-w-md">
         {details ? <code className="line-clamp-3 break-all text-xs text-slate-700">{details.length > 500 ? `${details.slice(0, 500)}…` : details}</code> : null}
       </td>
-      <td className="px-3 py-2 font-mono text-xs text-slate-500">{e.requestId}</td>
-    </tr>
+      <td className="font-mono text-xs text-slate-500">{e.requestId}</td>
+    </Row>
   );
 }

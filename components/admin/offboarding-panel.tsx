@@ -5,6 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { toneText } from "@/components/ui/status-badge";
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
+import type { StatusTone } from "@/lib/domain/status";
 import { OwnerPicker, type PickedUser } from "@/components/admin/owner-picker";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import type { OffboardingView } from "@/lib/services/offboarding";
@@ -17,11 +20,11 @@ const offboardingQuery = (id: string, initial?: OffboardingView) => ({
   refetchInterval: (query: { state: { data?: OffboardingView } }) => (query.state.data && !query.state.data.done ? 2000 : false),
 });
 
-function transferState(t: TransferView): { text: string; tone: string } {
-  if (t.status === "SUCCEEDED") return t.rollbackOf ? { text: `Rolled back: stays with ${t.to.email}`, tone: "text-amber-800" } : { text: "Moved", tone: "text-emerald-700" };
-  if (t.status === "RUNNING") return { text: `In progress: step ${t.step} of 3 — ${t.stepLabel}`, tone: "text-sky-800" };
-  if (t.status === "ROLLED_BACK") return { text: "Rolled back", tone: "text-amber-800" };
-  return { text: `Needs attention: step ${t.failedStep ?? t.step} of 3 — ${t.failureReason ?? ""}`, tone: "text-amber-800" };
+function transferState(t: TransferView): { text: string; tone: StatusTone } {
+  if (t.status === "SUCCEEDED") return t.rollbackOf ? { text: `Rolled back: stays with ${t.to.email}`, tone: "warning" } : { text: "Moved", tone: "success" };
+  if (t.status === "RUNNING") return { text: `In progress: step ${t.step} of 3 — ${t.stepLabel}`, tone: "progress" };
+  if (t.status === "ROLLED_BACK") return { text: "Rolled back", tone: "warning" };
+  return { text: `Needs attention: step ${t.failedStep ?? t.step} of 3 — ${t.failureReason ?? ""}`, tone: "warning" };
 }
 
 /**
@@ -58,40 +61,31 @@ export function OffboardingPanel({ user, liveProducts, latest }: { user: { id: s
             {view.done ? "Done" : "In progress"}: {view.summary.moved} moved to {view.to.email}, {view.summary.inProgress} in progress, {view.summary.needsAttention} need attention
             {view.summary.skipped ? `, ${view.summary.skipped} could not start` : ""}.
           </p>
-          <table className="mt-3 w-full text-left">
-            <caption className="sr-only">Products being transferred to {view.to.email}</caption>
-            <thead className="bg-slate-50 text-slate-600">
-              <tr>
-                <th scope="col" className="px-2 py-1">Product</th>
-                <th scope="col" className="px-2 py-1">Where it stands</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.transfers.map((t) => {
-                const state = transferState(t);
-                return (
-                  <tr key={t.id} className="border-t border-slate-100">
-                    <th scope="row" className="px-2 py-1 font-medium">
-                      <Link href={`/products/${t.productId}`} className="underline-offset-2 hover:underline">
-                        {t.productName}
-                      </Link>
-                    </th>
-                    <td className={`px-2 py-1 ${state.tone}`}>{state.text}</td>
-                  </tr>
-                );
-              })}
-              {view.skipped.map((s) => (
-                <tr key={s.productId} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1 font-medium">
-                    <Link href={`/products/${s.productId}`} className="underline-offset-2 hover:underline">
-                      {s.name}
+          <DataTable className="mt-3" framed={false} density="compact" caption={`Products being transferred to ${view.to.email}`} columns={["Product", "Where it stands"]}>
+            {view.transfers.map((t) => {
+              const state = transferState(t);
+              return (
+                <Row key={t.id}>
+                  <RowHeader>
+                    <Link href={`/products/${t.productId}`} className="underline-offset-2 hover:underline">
+                      {t.productName}
                     </Link>
-                  </th>
-                  <td className="px-2 py-1 text-amber-800">Not started: {s.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </RowHeader>
+                  <td className={toneText[state.tone]}>{state.text}</td>
+                </Row>
+              );
+            })}
+            {view.skipped.map((s) => (
+              <Row key={s.productId}>
+                <RowHeader>
+                  <Link href={`/products/${s.productId}`} className="underline-offset-2 hover:underline">
+                    {s.name}
+                  </Link>
+                </RowHeader>
+                <td className={toneText.warning}>Not started: {s.reason}</td>
+              </Row>
+            ))}
+          </DataTable>
         </div>
       ) : null}
       {liveProducts > 0 && (!view || view.done) ? (

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { OwnerPicker, type PickedUser } from "@/components/admin/owner-picker";
 import { productKeys } from "@/lib/queries/products";
@@ -78,37 +79,27 @@ export function TransferDialog({ product, onClose }: { product: { id: string; na
           <h3 id="transfer-review" className="text-base font-semibold">
             What will change
           </h3>
-          <table className="w-full text-left">
-            <caption className="sr-only">Changes the transfer makes</caption>
-            <thead className="bg-slate-50 text-slate-600">
-              <tr>
-                <th scope="col" className="px-2 py-1">What</th>
-                <th scope="col" className="px-2 py-1">Now</th>
-                <th scope="col" className="px-2 py-1">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr className="border-t border-slate-100">
-                <th scope="row" className="px-2 py-1 font-medium">Owner</th>
-                <td className="px-2 py-1">{reviewed.changes.owner.from}</td>
-                <td className="px-2 py-1">{reviewed.changes.owner.to}</td>
-              </tr>
-              {reviewed.changes.tags.map((t) => (
-                <tr key={t.key} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1 font-medium">Tag {t.key}</th>
-                  <td className="px-2 py-1">{t.before ?? "—"}</td>
-                  <td className="px-2 py-1">{reviewed.changes.tagsWillChange ? t.after : `${t.before ?? "—"} (unchanged: see below)`}</td>
-                </tr>
-              ))}
-              {reviewed.changes.parameters.map((p) => (
-                <tr key={p.key} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1 font-medium">Parameter {p.key}</th>
-                  <td className="px-2 py-1 break-all">{p.before ? who(p.before) : "—"}</td>
-                  <td className="px-2 py-1 break-all">{who(p.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable framed={false} density="compact" caption="Changes the transfer makes" columns={["What", "Now", "After"]}>
+            <Row>
+              <RowHeader>Owner</RowHeader>
+              <td>{reviewed.changes.owner.from}</td>
+              <td>{reviewed.changes.owner.to}</td>
+            </Row>
+            {reviewed.changes.tags.map((t) => (
+              <Row key={t.key}>
+                <RowHeader>Tag {t.key}</RowHeader>
+                <td>{t.before ?? "—"}</td>
+                <td>{reviewed.changes.tagsWillChange ? t.after : `${t.before ?? "—"} (unchanged: see below)`}</td>
+              </Row>
+            ))}
+            {reviewed.changes.parameters.map((p) => (
+              <Row key={p.key}>
+                <RowHeader>Parameter {p.key}</RowHeader>
+                <td className="break-all">{p.before ? who(p.before) : "—"}</td>
+                <td className="break-all">{who(p.after)}</td>
+              </Row>
+            ))}
+          </DataTable>
           <div>
             <h4 className="font-semibold">Who will have access afterwards</h4>
             <ul className="mt-1 list-disc pl-5">

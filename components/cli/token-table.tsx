@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import { DateTime } from "@/components/ui/date-time";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
@@ -37,41 +38,25 @@ export function TokenTable({ tokens, tokensUrl, caption }: { tokens: AccessToken
   if (tokens.length === 0) return <p className="mt-3 text-sm text-slate-600">No tokens yet.</p>;
   return (
     <>
-      <div className="mt-3 overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">{caption}</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-            <tr>
-              <th scope="col" className="py-2 pr-4">Name</th>
-              <th scope="col" className="py-2 pr-4">Status</th>
-              <th scope="col" className="py-2 pr-4">Created</th>
-              <th scope="col" className="py-2 pr-4">Expires</th>
-              <th scope="col" className="py-2 pr-4">Last used</th>
-              <th scope="col" className="py-2 pr-4">From</th>
-              <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr key={token.id} className="border-b border-slate-100">
-                <td className="py-2 pr-4 font-medium">{token.name}</td>
-                <td className="py-2 pr-4">{STATUS_WORDS[token.status]}</td>
-                <td className="py-2 pr-4"><DateTime value={token.createdAt} /></td>
-                <td className="py-2 pr-4"><DateTime value={token.expiresAt} /></td>
-                <td className="py-2 pr-4"><DateTime value={token.lastUsedAt} empty="Never" /></td>
-                <td className="py-2 pr-4">{token.lastUsedIp ?? "—"}</td>
-                <td className="py-2 text-right">
-                  {token.status === "active" ? (
-                    <Button variant="secondary" onClick={() => { revoke.reset(); setConfirming(token); }} aria-label={`Revoke token ${token.name}…`}>
-                      Revoke…
-                    </Button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable className="mt-3" framed={false} caption={caption} columns={["Name", "Status", "Created", "Expires", "Last used", "From", { label: "Actions", hidden: true }]}>
+        {tokens.map((token) => (
+          <Row key={token.id}>
+            <RowHeader>{token.name}</RowHeader>
+            <td>{STATUS_WORDS[token.status]}</td>
+            <td><DateTime value={token.createdAt} /></td>
+            <td><DateTime value={token.expiresAt} /></td>
+            <td><DateTime value={token.lastUsedAt} empty="Never" /></td>
+            <td>{token.lastUsedIp ?? "—"}</td>
+            <td className="text-right">
+              {token.status === "active" ? (
+                <Button variant="secondary" onClick={() => { revoke.reset(); setConfirming(token); }} aria-label={`Revoke token ${token.name}…`}>
+                  Revoke…
+                </Button>
+              ) : null}
+            </td>
+          </Row>
+        ))}
+      </DataTable>
       <dialog ref={dialogRef} onClose={() => setConfirming(null)} aria-labelledby="revoke-token-title" className="m-auto w-full max-w-md rounded-xl p-6 shadow-xl backdrop:bg-slate-900/50">
         <h2 id="revoke-token-title" className="text-lg font-bold">
           Revoke token &quot;{confirming?.name}&quot;?

@@ -5,6 +5,7 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { myProductChangesQuery, myProductsQuery, productKeys, type MyProductsView } from "@/lib/queries/products";
 import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
@@ -119,39 +120,25 @@ export function ProductList({ initialView }: { initialView: MyProductsView }) {
         </div>
       ) : (
         <>
-          <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Your provisioned products</caption>
-              <thead className="bg-slate-50 text-slate-600">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Name</th>
-                  <th scope="col" className="px-4 py-2">Status</th>
-                  <th scope="col" className="px-4 py-2">Product</th>
-                  <th scope="col" className="px-4 py-2">Created</th>
-                  <th scope="col" className="px-4 py-2">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {products.map((p) => (
-                  <tr key={p.id} className="border-t border-slate-100">
-                    <th scope="row" className="px-4 py-3 font-medium">
-                      <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-                        {p.name}
-                      </Link>
-                    </th>
-                    <td className="px-4 py-3">
-                      <StatusBadge status={p.status} />
-                    </td>
-                    <td className="px-4 py-3">
-                      {p.productName} <span className="text-slate-500">{p.versionName}</span>
-                    </td>
-                    <td className="px-4 py-3 text-slate-600">{formatTime(p.createdAt)}</td>
-                    <td className="px-4 py-3 text-slate-600">{formatTime(p.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable className="mt-6" caption="Your provisioned products" columns={["Name", "Status", "Product", "Created", "Updated"]}>
+            {products.map((p) => (
+              <Row key={p.id}>
+                <RowHeader>
+                  <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+                    {p.name}
+                  </Link>
+                </RowHeader>
+                <td>
+                  <StatusBadge status={p.status} />
+                </td>
+                <td>
+                  {p.productName} <span className="text-slate-500">{p.versionName}</span>
+                </td>
+                <td className="text-slate-600">{formatTime(p.createdAt)}</td>
+                <td className="text-slate-600">{formatTime(p.updatedAt)}</td>
+              </Row>
+            ))}
+          </DataTable>
           <div className="mt-4 flex flex-wrap items-center gap-4">
             <p className="text-sm text-slate-600" aria-live="polite">
               Showing {products.length.toLocaleString("en")} of {(first?.total ?? products.length).toLocaleString("en")}

@@ -1,3 +1,4 @@
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import type { SharedWithMe as SharedItem } from "@/lib/services/sharing";
 
 const formatTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
@@ -12,33 +13,22 @@ export function SharedWithMe({ items }: { items: SharedItem[] }) {
       {items.length === 0 ? (
         <p className="mt-1 text-sm text-slate-600">Nothing is shared with you.</p>
       ) : (
-        <table className="mt-2 w-full text-left text-sm">
-          <caption className="sr-only">Products others shared with you</caption>
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-700">
-              <th scope="col" className="py-2 pr-4">Name</th>
-              <th scope="col" className="py-2 pr-4">Owner</th>
-              <th scope="col" className="py-2 pr-4">Bucket</th>
-              <th scope="col" className="py-2 pr-4">Shared since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id} className="border-b border-slate-100">
-                <td className="py-2 pr-4">
-                  <span className="font-medium">{item.name}</span>
-                  <span className="block text-xs text-slate-600">{item.productName}</span>
-                </td>
-                <td className="py-2 pr-4">
-                  {item.owner.name ?? item.owner.email}
-                  <span className="block text-xs text-slate-600">{item.owner.email}</span>
-                </td>
-                <td className="py-2 pr-4 break-all font-mono text-xs">{item.bucket ?? "—"}</td>
-                <td className="py-2 pr-4">{formatTime(item.since)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable className="mt-2" caption="Products others shared with you" columns={["Name", "Owner", "Bucket", "Shared since"]}>
+          {items.map((item) => (
+            <Row key={item.id}>
+              <RowHeader>
+                {item.name}
+                <span className="block text-xs font-normal text-slate-600">{item.productName}</span>
+              </RowHeader>
+              <td>
+                {item.owner.name ?? item.owner.email}
+                <span className="block text-xs text-slate-600">{item.owner.email}</span>
+              </td>
+              <td className="break-all font-mono text-xs">{item.bucket ?? "—"}</td>
+              <td>{formatTime(item.since)}</td>
+            </Row>
+          ))}
+        </DataTable>
       )}
     </section>
   );

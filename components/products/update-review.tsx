@@ -1,3 +1,4 @@
+import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import type { ParameterChange } from "@/lib/domain/parameters";
 import type { UpdatePreview } from "@/lib/services/provisioning";
 
@@ -35,27 +36,16 @@ export function UpdateReview({ changed, versionChanged, preview }: { changed: Pa
             <p className="text-sm text-emerald-800">AWS will change the resources in place; nothing is recreated.</p>
           )}
           {preview.resourceChanges.length ? (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Resource changes planned by AWS</caption>
-              <thead className="text-slate-600">
-                <tr>
-                  <th scope="col" className="py-1 pr-3">Resource</th>
-                  <th scope="col" className="py-1 pr-3">Type</th>
-                  <th scope="col" className="py-1 pr-3">Action</th>
-                  <th scope="col" className="py-1">Replaced</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.resourceChanges.map((c) => (
-                  <tr key={c.logicalResourceId} className="border-t border-slate-100">
-                    <td className="py-1 pr-3">{c.logicalResourceId}</td>
-                    <td className="py-1 pr-3">{c.resourceType}</td>
-                    <td className="py-1 pr-3">{c.action}</td>
-                    <td className="py-1">{c.replacement === "True" || c.replacement === "TRUE" ? "Yes" : c.replacement === "Conditional" || c.replacement === "CONDITIONAL" ? "Maybe" : "No"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable framed={false} density="compact" caption="Resource changes planned by AWS" columns={["Resource", "Type", "Action", "Replaced"]}>
+              {preview.resourceChanges.map((c) => (
+                <Row key={c.logicalResourceId}>
+                  <RowHeader>{c.logicalResourceId}</RowHeader>
+                  <td>{c.resourceType}</td>
+                  <td>{c.action}</td>
+                  <td>{c.replacement === "True" || c.replacement === "TRUE" ? "Yes" : c.replacement === "Conditional" || c.replacement === "CONDITIONAL" ? "Maybe" : "No"}</td>
+                </Row>
+              ))}
+            </DataTable>
           ) : null}
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable, EmptyList, Row, RowHeader } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/services/admin";
 import { firstValues, sortDirection, USER_SORTS, userFilterSchema } from "@/lib/domain/admin-filters";
@@ -47,54 +48,38 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
         <FilterActions clearHref="/admin/users" className="sm:col-span-4" />
       </form>
       {page.items.length === 0 ? (
-        <p className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">Nobody matches.</p>
+        <EmptyList>Nobody matches.</EmptyList>
       ) : (
-        <div className="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Users matching the filters</caption>
-            <thead className="bg-slate-50 text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Email</th>
-                <th scope="col" className="px-3 py-2">Name</th>
-                <th scope="col" className="px-3 py-2">Role</th>
-                <th scope="col" className="px-3 py-2">Department</th>
-                <th scope="col" className="px-3 py-2">Project</th>
-                <th scope="col" className="px-3 py-2">Last login</th>
-                <th scope="col" className="px-3 py-2">Live products</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((u) => (
-                <tr key={u.id} className="border-t border-slate-100">
-                  <th scope="row" className="px-3 py-2 font-medium">
-                    <Link href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-                      {u.email}
-                    </Link>
-                  </th>
-                  <td className="px-3 py-2">{u.name ?? "—"}</td>
-                  <td className="px-3 py-2">
-                    {u.role === "ADMIN" ? "Administrator" : "Researcher"}
-                    {u.deactivatedAt ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs">Deactivated</span> : null}
-                  </td>
-                  <td className="px-3 py-2">{u.department ?? "—"}</td>
-                  <td className="px-3 py-2">{u.project ?? "—"}</td>
-                  <td className="px-3 py-2 text-slate-600">
-                    <DateTime value={u.lastLoginAt} empty="never" />
-                  </td>
-                  <td className="px-3 py-2">
-                    {u.liveProducts > 0 ? (
-                      <Link href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
-                        {u.liveProducts}
-                      </Link>
-                    ) : (
-                      0
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable className="mt-4" caption="Users matching the filters" columns={["Email", "Name", "Role", "Department", "Project", "Last login", "Live products"]}>
+          {page.items.map((u) => (
+            <Row key={u.id}>
+              <RowHeader>
+                <Link href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+                  {u.email}
+                </Link>
+              </RowHeader>
+              <td>{u.name ?? "—"}</td>
+              <td>
+                {u.role === "ADMIN" ? "Administrator" : "Researcher"}
+                {u.deactivatedAt ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs">Deactivated</span> : null}
+              </td>
+              <td>{u.department ?? "—"}</td>
+              <td>{u.project ?? "—"}</td>
+              <td className="text-slate-600">
+                <DateTime value={u.lastLoginAt} empty="never" />
+              </td>
+              <td>
+                {u.liveProducts > 0 ? (
+                  <Link href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
+                    {u.liveProducts}
+                  </Link>
+                ) : (
+                  0
+                )}
+              </td>
+            </Row>
+          ))}
+        </DataTable>
       )}
       <Pager basePath="/admin/users" query={raw} nextCursor={page.nextCursor} shown={page.items.length} total={page.total} noun="users" />
     </>
