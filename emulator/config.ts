@@ -15,6 +15,12 @@ const schema = z.object({
   EMULATOR_UPDATE_MS: optionalInt(0),
   EMULATOR_TERMINATE_MS: optionalInt(0),
   EMULATOR_ROLE_EXTERNAL_ID: z.string().min(2).optional(),
+  /** What the roles' trust policies allow besides sts:AssumeRole, comma-separated ("none": neither). Default: sts:TagSession,sts:SetSourceIdentity. */
+  EMULATOR_ROLE_TRUST_ACTIONS: z
+    .string()
+    .transform((s) => (s.trim() === "none" ? [] : s.split(",").map((a) => a.trim()).filter(Boolean)))
+    .pipe(z.array(z.enum(["sts:TagSession", "sts:SetSourceIdentity"], { error: 'lists sts:TagSession and/or sts:SetSourceIdentity, or is "none"' })))
+    .optional(),
 });
 
 export type EmulatorConfig = z.infer<typeof schema>;

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     ...(config.EMULATOR_STATE_FILE ? { stateFile: config.EMULATOR_STATE_FILE } : {}),
     ...(config.EMULATOR_CATALOG_DIR ? { catalogDir: config.EMULATOR_CATALOG_DIR } : {}),
     ...(config.EMULATOR_ROLE_EXTERNAL_ID ? { roleExternalId: config.EMULATOR_ROLE_EXTERNAL_ID } : {}),
+    ...(config.EMULATOR_ROLE_TRUST_ACTIONS ? { trustActions: config.EMULATOR_ROLE_TRUST_ACTIONS } : {}),
   });
   console.log(`emulator ready on ${emulator.url}`);
   let stopping = false;

@@ -34,6 +34,8 @@ export type EmulatorOptions = {
   timings?: { provisionMs?: number; updateMs?: number; terminateMs?: number };
   /** When set, both roles' trust policies require this sts:ExternalId. */
   roleExternalId?: string;
+  /** What the roles' trust policies allow besides sts:AssumeRole (default both; see StsOptions). */
+  trustActions?: readonly ("sts:TagSession" | "sts:SetSourceIdentity")[];
 };
 
 export type RunningEmulator = { url: string; port: number; close(): Promise<void> };
@@ -88,7 +90,11 @@ class Emulator {
   }
 
   private newSts(data: StsData): StsBackend {
-    return new StsBackend(data, { now: this.now, ...(this.options.roleExternalId ? { roleExternalId: this.options.roleExternalId } : {}) });
+    return new StsBackend(data, {
+      now: this.now,
+      ...(this.options.roleExternalId ? { roleExternalId: this.options.roleExternalId } : {}),
+      ...(this.options.trustActions ? { trustActions: this.options.trustActions } : {}),
+    });
   }
 
   private newSc(data: ScData): ServiceCatalogBackend {

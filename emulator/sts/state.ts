@@ -41,6 +41,12 @@ export type AssumeRoleInput = {
 export type StsOptions = {
   /** When set, both roles' trust policies require this sts:ExternalId. */
   roleExternalId?: string;
+  /**
+   * What the roles' trust policies allow the portal's user besides sts:AssumeRole (default: both).
+   * Without sts:TagSession a request with session tags is refused, without sts:SetSourceIdentity one
+   * with a SourceIdentity: AWS evaluates each of these actions against the trust policy.
+   */
+  trustActions?: readonly ("sts:TagSession" | "sts:SetSourceIdentity")[];
   now: () => number;
 };
 
@@ -142,6 +148,9 @@ export class StsBackend {
     if (this.options.roleExternalId !== undefined && input.ExternalId !== this.options.roleExternalId) {
       throw new AccessDenied(caller.arn, "sts:AssumeRole", roleArn);
     }
+    const trusted = this.options.trustActions ?? ["sts:TagSession", "sts:SetSourceIdentity"];
+    if (input.Tags.length > 0 && !trusted.includes("sts:TagSession")) throw new AccessDenied(caller.arn, "sts:TagSession", roleArn);
+    if (input.SourceIdentity !== undefined && !trusted.includes("sts:SetSourceIdentity")) throw new AccessDenied(caller.arn, "sts:SetSourceIdentity", roleArn);
     if (duration > role.maxSessionDurationSeconds) {
       throw new ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
     }

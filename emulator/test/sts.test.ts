@@ -113,4 +113,27 @@ describe("STS AssumeRole", () => {
       await guarded.close();
     }
   });
+
+  it("refuses session tags when the trust policy lacks sts:TagSession, and a SourceIdentity without sts:SetSourceIdentity", async () => {
+    const tagless = await start({ trustActions: ["sts:SetSourceIdentity"] });
+    try {
+      const client = stsClient(tagless, BASE_CREDENTIALS);
+      const tagged = await failure(client.send(new AssumeRoleCommand({ RoleArn: ENDUSER_ROLE, RoleSessionName: "alice", Tags: [{ Key: "Department", Value: "Genomics" }] })));
+      expect(tagged.name).toBe("AccessDenied");
+      expect(tagged.$metadata.httpStatusCode).toBe(403);
+      expect(tagged.message).toBe(`User: arn:aws:iam::123456789012:user/quartermaster is not authorized to perform: sts:TagSession on resource: ${ENDUSER_ROLE}`);
+      // The same request without tags is allowed (the role is trusted for AssumeRole).
+      expect((await client.send(new AssumeRoleCommand({ RoleArn: ENDUSER_ROLE, RoleSessionName: "alice", SourceIdentity: "alice" }))).AssumedRoleUser?.Arn).toContain("/alice");
+    } finally {
+      await tagless.close();
+    }
+    const noSource = await start({ trustActions: ["sts:TagSession"] });
+    try {
+      const client = stsClient(noSource, BASE_CREDENTIALS);
+      const sourced = await failure(client.send(new AssumeRoleCommand({ RoleArn: ENDUSER_ROLE, RoleSessionName: "alice", SourceIdentity: "alice@example.org" })));
+      expect(sourced.message).toContain("is not authorized to perform: sts:SetSourceIdentity on resource");
+    } finally {
+      await noSource.close();
+    }
+  });
 });
