@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import type { LauncherSettings, Mode } from "../lib/env";
+import { oidcRedirectUri } from "../lib/auth/callback-url";
 
 export type LaunchFlags = { dev: boolean; build: boolean };
 
@@ -91,7 +92,7 @@ export function planLaunch(settings: LauncherSettings, flags: LaunchFlags, root:
       clientSecretFile: path.join(dataDir, "oidc", "client-secret"),
       dataDir: path.join(dataDir, "oidc"),
       // next-auth's callback for the provider id "oidc" (lib/auth/options.ts).
-      redirectUris: [`${appUrl}/api/auth/callback/oidc`],
+      redirectUris: [oidcRedirectUri(appUrl)],
       postLogoutRedirectUris: [appUrl, `${appUrl}/`, `${appUrl}/signin`, `${appUrl}/signin?signedOut=1`],
     },
     emulator: { port: settings.EMULATOR_PORT, stateFile: path.join(dataDir, "emulator-state.json"), timings },

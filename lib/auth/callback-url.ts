@@ -31,3 +31,11 @@ export function safeCallbackUrl(value: unknown, appUrl: string): string {
   if (!target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\") || target.length > CALLBACK_URL_MAX_LENGTH) return HOME;
   return target;
 }
+
+/** next-auth's id of the one sign-in provider; its callback path follows from it. */
+export const OIDC_PROVIDER_ID = "oidc";
+
+/** The redirect URI the OIDC client must allow: where the provider sends people back after sign-in. */
+export function oidcRedirectUri(appUrl: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/api/auth/callback/${OIDC_PROVIDER_ID}`;
+}

@@ -4,12 +4,12 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { readLoginClaims, type ClaimSource } from "@/lib/auth/claims";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { OIDC_PROVIDER_ID, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { LoginRefusedError, type LoginRefusal } from "@/lib/errors";
 import { recordLogin } from "@/lib/services/users";
 import type { User } from "@/generated/prisma/client";
 
-export const OIDC_PROVIDER_ID = "oidc";
+export { OIDC_PROVIDER_ID };
 
 type Discovery = { userinfo_endpoint?: string; end_session_endpoint?: string };
 let discovery: Promise<Discovery> | undefined;

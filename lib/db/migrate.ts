@@ -177,3 +177,22 @@ async function applyOne(client: pg.Client, migration: LocalMigration): Promise<v
     throw new MigrationError(`Migration "${migration.name}" failed: ${message}`);
   }
 }
+
+/**
+ * Read-only: can the database be reached, and which local migrations has it not applied yet?
+ * (`npm run doctor`; applies nothing, takes no lock.) Throws what pg or planMigrations throws.
+ */
+export async function migrationStatus({ connectionString, migrationsDir = "prisma/migrations", timeoutMs = 5000 }: { connectionString: string; migrationsDir?: string; timeoutMs?: number }): Promise<{ pending: string[]; applied: number }> {
+  const local = await readMigrations(migrationsDir);
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+  await client.connect();
+  try {
+    const exists = await client.query<{ found: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS found`);
+    if (!exists.rows[0]?.found) return { pending: local.map((m) => m.name), applied: 0 };
+    const { rows } = await client.query<MigrationRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at, logs FROM "_prisma_migrations" ORDER BY started_at`);
+    const { pending, alreadyApplied } = planMigrations(local, rows);
+    return { pending: pending.map((m) => m.name), applied: alreadyApplied.length };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
