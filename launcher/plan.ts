@@ -166,5 +166,8 @@ export function composePortalEnvironment(
 
   env.NODE_ENV = plan.command === "dev" ? "development" : "production";
   env.NEXT_TELEMETRY_DISABLED = "1";
+  // The portal stops itself on SIGTERM (lib/shutdown.ts: requests in flight finish, workers stop,
+  // the pool closes) instead of Next's handler, which exits once its server has closed.
+  env.NEXT_MANUAL_SIG_HANDLE = "true";
   return env;
 }

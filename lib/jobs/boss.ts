@@ -101,9 +101,12 @@ export async function enqueueTransfer(transferId: string, attempt = 0): Promise<
   }
 }
 
-/** Stops this process's queue connection, if it was started (tests, graceful shutdown). */
-export async function stopBoss(): Promise<void> {
+/**
+ * Stops this process's queue connection, if it was started (tests; a graceful shutdown, where the
+ * workers stop fetching at once and a job under way gets `timeoutMs` to finish).
+ */
+export async function stopBoss({ graceful = false, timeoutMs = 30_000 }: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
   const running = globalForBoss.boss;
   globalForBoss.boss = undefined;
-  if (running) await (await running.catch(() => null))?.stop({ graceful: false, wait: true });
+  if (running) await (await running.catch(() => null))?.stop({ graceful, wait: true, timeout: timeoutMs });
 }
