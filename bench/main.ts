@@ -1,156 +1,159 @@
 /**
- * `npm run bench`: numbers for the paths people wait on. Prints a table; asserts nothing.
- *
- * - validating a launch request with the schema generated from a product's parameters (this runs
- *   on every keystroke-submit in the browser and on every launch on the server);
- * - "My products" from the database for a user with 1,000 products (every page view and every
- *   2-second poll while something is in progress);
- * - a user's AWS session: cached vs a fresh AssumeRole; concurrent callers sharing one;
- * - a launch through the services against the local emulator (row + ProvisionProduct + record);
- * - memory of the process afterwards.
- * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL; always the local emulator.
+ * `npm run bench`: the portal measured from outside, over HTTP, as people meet it. Builds the
+ * production bundle when it is stale and starts it as `npm start` does (local mode: embedded
+ * PostgreSQL, the AWS emulator with 1.5 s provisioning, the local OIDC provider), seeds 1,000
+ * people, 20,000 provisioned products and 1,000,000 audit events (bench/seed.ts), signs people in
+ * by minting their next-auth session cookies exactly as the sign-in callback writes them, then:
+ *   1. requests/s and latency per route with autocannon (20 connections, median of 3 × 4 s), as
+ *      ratios of a baseline route (fixed JSON, no session, no database) and of /api/me (the same
+ *      guard and one row read: the floor of any signed-in API), with the issue's targets;
+ *   2. AWS calls per action from the emulator's call log;
+ *   3. 200 launches by 50 people at once with 10% of Service Catalog calls throttled;
+ *   4. status latency: AWS finishing a record to the portal's row showing it final;
+ *   5. first-load JavaScript per route from the build.
+ * Prints a table and writes bench/results.json. Asserts nothing; not part of npm test.
  */
-import pg from "pg";
-import { randomBytes } from "node:crypto";
-import { measure, memory, report, type Sample } from "./measure";
-import { processEnvironment } from "../lib/env";
-import { applyMigrations } from "../lib/db/migrate";
-import { startEmbeddedTestPostgres } from "../test/support/embedded-postgres";
-import { startEmulator } from "../emulator/server";
-import { provisionRequestSchema } from "../lib/domain/provision-request";
-import type { ProvisioningParameter } from "../lib/domain/parameters";
+import os from "node:os";
+import { writeFileSync } from "node:fs";
+import { startBenchPortal } from "./portal";
+import { LAUNCHERS, PEOPLE, PRODUCTS, seed, sessionCookie } from "./seed";
+import { CONNECTIONS, load, RUNS, SECONDS, type LoadResult } from "./load";
+import { awsCalls, bucketProduct, callsFor, launch, launchStorm, resetCalls, statusLatencies, waitSettled } from "./scenarios";
+import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
 
-const ec2Parameters: ProvisioningParameter[] = [
-  { key: "EC2InstanceType", type: "String", defaultValue: "t3a.small", noEcho: false, constraints: { allowedValues: ["t3a.small", "t3a.medium", "t3a.large", "m6a.large", "m6a.xlarge", "r6a.large", "c6a.large"] } },
-  { key: "VolumeSize", type: "Number", defaultValue: "30", noEcho: false, constraints: { minValue: 30, maxValue: 5000 } },
-  { key: "AMI", type: "String", defaultValue: "AmazonLinuxDocker", noEcho: false, constraints: { allowedValues: ["AmazonLinuxDocker"] } },
-  { key: "S3UserARNs", type: "CommaDelimitedList", defaultValue: "", noEcho: false, description: "Principals granted access", constraints: {} },
-];
+const log = (line: string) => console.error(`[bench] ${line}`);
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+
+type RouteRow = LoadResult & { route: string; group: "baseline" | "floor" | "my-products" | "detail" | "catalog" | "admin" | "polling" | "other"; ofBaseline: number; ofMe: number; p99OfMe: number; target?: string; pass?: boolean };
 
 async function main() {
-  const samples: Sample[] = [];
-  memory("start");
-
-  // 1. Pure validation.
-  const reservedKeys = ["OwnerEmail", "Department", "Project"];
-  const metadata = { labels: {}, groups: [] };
-  const schema = provisionRequestSchema({ parameters: ec2Parameters, metadata, tagOptions: [{ key: "Schedule", values: ["office-hours", "always-on"] }] }, { reservedKeys, mode: "launch", ownerBoundKeys: [] });
-  const body = {
-    name: "bench-instance",
-    productId: "prod-abcdefghijklm",
-    provisioningArtifactId: "pa-abcdefghijklm",
-    parameters: { EC2InstanceType: "m6a.large", VolumeSize: "100", AMI: "AmazonLinuxDocker", S3UserARNs: ["arn:aws:iam::123456789012:role/Analyst"] },
-    tags: Array.from({ length: 20 }, (_, i) => ({ key: `Key${i}`, value: `value ${i}` })),
-    tagOptions: { Schedule: "office-hours" },
-  };
-  samples.push(await measure("validate launch request (20 tags, 4 parameters)", 5000, () => schema.safeParse(body)));
-  samples.push(
-    await measure("generate schema from parameters", 2000, () =>
-      provisionRequestSchema({ parameters: ec2Parameters, metadata, tagOptions: [] }, { reservedKeys, mode: "launch", ownerBoundKeys: [] }),
-    ),
-  );
-
-  // 2. Database and emulator.
-  const external = processEnvironment().DATABASE_URL?.trim();
-  const embedded = external ? undefined : await startEmbeddedTestPostgres();
-  const serverUrl = external ?? embedded!.url;
-  const dbName = `qm_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  await applyMigrations({ connectionString: url.toString(), log: () => {} });
-  const emulator = await startEmulator({ port: 0, timings: { provisionMs: 100, updateMs: 100, terminateMs: 100 } });
-  Object.assign(process.env, {
-    QUARTERMASTER_MODE: "local",
-    DATABASE_URL: url.toString(),
-    OIDC_ISSUER: "http://localhost:3001",
-    OIDC_CLIENT_SECRET: "bench",
-    AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-    AWS_ENDPOINT_URL: emulator.url,
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    AWS_EC2_METADATA_DISABLED: "true",
-    LOG_LEVEL: "silent",
-    JOBS_ENABLED: "false",
-    // The bench times the launch path itself; the per-person limit (10 a minute) would refuse it.
-    RATE_LIMIT_LAUNCHES_PER_MINUTE: "100000",
-  });
-
+  const started = Date.now();
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString() };
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+  const portal = await startBenchPortal({ portBase: Number(process.env.BENCH_PORT_BASE ?? 4700), dataDir: ".data/bench", log });
   try {
-    const { db } = await import("../lib/db");
-    const { recordLogin } = await import("../lib/services/users");
-    const { listMyProducts } = await import("../lib/services/products");
-    const { sessionFor, forgetSession } = await import("../lib/aws/sessions");
-    const { listCatalog, getProductDetail } = await import("../lib/services/catalog");
-    const { launchProduct } = await import("../lib/services/provisioning");
+    const seeded = await seed(portal.databaseUrl, log);
+    const cookie = { few: await sessionCookie(seeded.few, portal.authSecret), many: await sessionCookie(seeded.many, portal.authSecret), admin: await sessionCookie(seeded.admin, portal.authSecret) };
+    const u = (p: string) => `${portal.url}${p}`;
 
-    const alice = await recordLogin({ issuer: "bench", subject: "alice", email: "alice@example.org", name: "Alice", department: "Neuroscience", project: "ADNI", groups: [] });
-    const rows = Array.from({ length: 1000 }, (_, i) => ({
-      ownerId: alice.id,
-      name: `bench-${i}`,
-      productId: "prod-x",
-      productName: "S3 Private Encrypted Bucket",
-      provisioningArtifactId: "pa-x",
-      provisioningArtifactName: "v1.0.0",
-      status: i % 10 === 0 ? ("UNDER_CHANGE" as const) : ("AVAILABLE" as const),
-      provisionToken: `bench-${i}`,
-      parameters: { BucketName: `bench-${i}`, S3UserARNs: [], RestrictSameRegionDownload: "true" },
-      tags: [{ key: "OwnerEmail", value: "alice@example.org" }],
-    }));
-    await db.provisionedProduct.createMany({ data: rows });
-    samples.push(await measure("My products: 1,000 rows from PostgreSQL", 200, () => listMyProducts(alice)));
+    // 1. Throughput per route.
+    const routes: { route: string; url: string; cookie?: string; group: RouteRow["group"] }[] = [
+      { route: "baseline GET /api/health/live", url: u("/api/health/live"), group: "baseline" },
+      { route: "GET /api/me", url: u("/api/me"), cookie: cookie.few, group: "floor" },
+      { route: "GET /api/products (50 products)", url: u("/api/products"), cookie: cookie.few, group: "my-products" },
+      { route: "GET /api/products (2,000 products)", url: u("/api/products"), cookie: cookie.many, group: "my-products" },
+      { route: "GET /api/products/changes (2,000; the poll)", url: u("/api/products/changes"), cookie: cookie.many, group: "polling" },
+      { route: "page /products (50)", url: u("/products"), cookie: cookie.few, group: "other" },
+      { route: "page /products (2,000)", url: u("/products"), cookie: cookie.many, group: "other" },
+      { route: "GET /api/products/[id]", url: u(`/api/products/${seeded.productOfFew}`), cookie: cookie.few, group: "detail" },
+      { route: "page /products/[id]", url: u(`/products/${seeded.productOfFew}`), cookie: cookie.few, group: "other" },
+      { route: "GET /api/catalog", url: u("/api/catalog"), cookie: cookie.few, group: "catalog" },
+      { route: "page /catalog", url: u("/catalog"), cookie: cookie.few, group: "other" },
+      { route: "GET /api/admin/products (all 20,000)", url: u("/api/admin/products"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?status=ERROR", url: u("/api/admin/products?status=ERROR"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?product=…", url: u("/api/admin/products?product=prod-aaaaaaaaaaaaa"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?owner=user0005@…", url: u("/api/admin/products?owner=user0005%40example.org"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?department=Dept 4", url: u("/api/admin/products?department=Dept%204"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?project=Project 7", url: u("/api/admin/products?project=Project%207"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?q=ws-0001", url: u("/api/admin/products?q=ws-0001"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?transfer=active", url: u("/api/admin/products?transfer=active"), cookie: cookie.admin, group: "admin" },
+      { route: "  ?sort=name", url: u("/api/admin/products?sort=name"), cookie: cookie.admin, group: "admin" },
+      { route: "page /admin/products", url: u("/admin/products"), cookie: cookie.admin, group: "other" },
+      { route: "page /admin/audit (1,000,000 events)", url: u("/admin/audit"), cookie: cookie.admin, group: "other" },
+    ];
+    // Warm up every route (compilation caches, connection pools, the AWS session for the catalog).
+    for (const r of routes) for (let i = 0; i < 5; i++) await (await fetch(r.url, { headers: r.cookie ? { cookie: r.cookie } : {} })).arrayBuffer();
+    const measured: (LoadResult & (typeof routes)[number])[] = [];
+    for (const r of routes) {
+      const result = await load(r.url, r.cookie ? { cookie: r.cookie } : {});
+      log(`${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`);
+      measured.push({ ...r, ...result });
+    }
+    const baseline = measured.find((r) => r.group === "baseline")!;
+    const me = measured.find((r) => r.group === "floor")!;
+    const rows: RouteRow[] = measured.map((r) => {
+      const row: RouteRow = { route: r.route, group: r.group, requestsPerSecond: round(r.requestsPerSecond), p50Ms: r.p50Ms, p99Ms: r.p99Ms, bytesPerResponse: r.bytesPerResponse, non2xx: r.non2xx, ofBaseline: round(r.requestsPerSecond / baseline.requestsPerSecond, 2), ofMe: round(r.requestsPerSecond / me.requestsPerSecond, 2), p99OfMe: round(r.p99Ms / me.p99Ms, 2) };
+      if (r.group === "my-products") {
+        row.target = "≥0.70 of /api/me, ≥0.40 of baseline, p99 ≤1.5×";
+        row.pass = row.ofMe >= 0.7 && row.ofBaseline >= 0.4 && row.p99OfMe <= 1.5;
+      } else if (r.group === "admin") {
+        row.target = "≥0.50 of /api/me, p99 ≤2×";
+        row.pass = row.ofMe >= 0.5 && row.p99OfMe <= 2;
+      }
+      return row;
+    });
 
-    const identity = { email: alice.email, department: alice.department, project: alice.project };
-    samples.push(
-      await measure("AWS session: fresh AssumeRole (emulator)", 50, async () => {
-        forgetSession(identity);
-        await sessionFor(identity);
-      }),
-    );
-    samples.push(await measure("AWS session: cached", 5000, () => sessionFor(identity)));
-    samples.push(
-      await measure("AWS session: 20 concurrent callers, cold", 20, async () => {
-        forgetSession(identity);
-        await Promise.all(Array.from({ length: 20 }, () => sessionFor(identity)));
-      }),
-    );
+    // 2. AWS calls per action.
+    log("AWS calls per action");
+    const views = {
+      myProducts: await callsFor(portal.emulatorUrl, u("/products"), cookie.many, 20),
+      detail: await callsFor(portal.emulatorUrl, u(`/products/${seeded.productOfFew}`), cookie.few, 20),
+      adminList: await callsFor(portal.emulatorUrl, u("/admin/products"), cookie.admin, 20),
+    };
+    const fresh = seeded.launchers[0]!;
+    const freshCookie = await sessionCookie(fresh, portal.authSecret);
+    const assumeAcross100 = await callsFor(portal.emulatorUrl, u("/api/catalog"), freshCookie, 100);
+    const bucket = await bucketProduct(portal.url, freshCookie);
+    await resetCalls(portal.emulatorUrl);
+    const single = await launch(portal.url, freshCookie, bucket, `bench-single-${started.toString(36)}`);
+    const singleStart = Date.now();
+    const singleSettled = await waitSettled(portal.databaseUrl, single.id ? [single.id] : [], singleStart, 60_000);
+    const singleCalls = await awsCalls(portal.emulatorUrl);
+    const aws = {
+      pageViews20: { myProducts: views.myProducts.serviceCatalog, detail: views.detail.serviceCatalog, adminList: views.adminList.serviceCatalog },
+      assumeRoleAcross100Requests: assumeAcross100.assumeRole,
+      launch: { status: single.status, provisionProduct: singleCalls.byOperation.ProvisionProduct ?? 0, describeRecord: singleCalls.byOperation.DescribeRecord ?? 0, secondsToAvailable: round(singleSettled.wallSeconds), byOperation: singleCalls.byOperation },
+    };
+    log(`AWS: ${JSON.stringify(aws)}`);
 
-    const bob = await recordLogin({ issuer: "bench", subject: "bob", email: "bob@example.org", name: "Bob", department: "Genomics", project: "TOPMed", groups: [] });
-    const catalog = await listCatalog(bob);
-    const bucket = catalog.find((p) => p.name === "S3 Private Encrypted Bucket");
-    if (!bucket) throw new Error("the emulator's catalog has no S3 Private Encrypted Bucket");
-    const detail = await getProductDetail(bob, bucket.productId);
-    samples.push(
-      await measure(
-        "launch a bucket through the services (DB + ProvisionProduct)",
-        30,
-        (i) =>
-          launchProduct(
-            { user: bob },
-            {
-              name: `bob-bench-${i}-${Date.now()}`,
-              productId: bucket.productId,
-              provisioningArtifactId: detail.defaultVersionId,
-              parameters: { BucketName: "", S3UserARNs: [], RestrictSameRegionDownload: "true" },
-              tags: [],
-              tagOptions: { ManagedBy: "Quartermaster" },
-            },
-          ),
-        3,
-      ),
-    );
+    // 3 and 4. 200 launches by 50 people at once, 10% of Service Catalog calls throttled.
+    log(`${LAUNCHERS * 4} launches by ${LAUNCHERS} people at once, 10% of Service Catalog calls throttled`);
+    const people = await Promise.all(seeded.launchers.map(async (user) => ({ user, cookie: await sessionCookie(user, portal.authSecret) })));
+    const storm = await launchStorm(portal.url, portal.emulatorUrl, portal.databaseUrl, people, bucket, 4, 0.1);
+    const latencies = await statusLatencies(portal.databaseUrl, storm.ids);
+    const { ids: _ids, ...stormSummary } = storm;
+    const statusLatency = { measured: latencies.length, medianSeconds: round(quantile(latencies, 0.5), 2), p99Seconds: round(quantile(latencies, 0.99), 2), target: "median ≤ 3 s" };
+    log(`storm: ${JSON.stringify(stormSummary)}; status latency ${JSON.stringify(statusLatency)}`);
 
-    report(samples);
-    memory("end");
-    await db.$disconnect();
+    // 5. First-load JavaScript.
+    const frontEnd = FRONT_END_ROUTES.map((r) => ({ ...firstLoadJs(".next", r.appRoute), route: r.name, target: "≤ 150 KB" }));
+
+    const results = {
+      machine,
+      setup: { people: PEOPLE, products: PRODUCTS, auditEvents: 1_000_000, connections: CONNECTIONS, secondsPerRun: SECONDS, runs: RUNS, durationSeconds: round((Date.now() - started) / 1000, 0) },
+      routes: rows,
+      aws,
+      storm: stormSummary,
+      statusLatency,
+      frontEnd,
+    };
+    writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+    console.log(markdown(results));
   } finally {
-    await emulator.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
-    await embedded?.stop();
+    await portal.stop();
   }
+}
+
+function markdown(r: { machine: Record<string, unknown>; routes: RouteRow[]; aws: Record<string, unknown>; storm: Omit<Awaited<ReturnType<typeof launchStorm>>, "ids">; statusLatency: Record<string, unknown>; frontEnd: { route: string; firstLoadJsGzipKb: number }[] }): string {
+  const m = r.machine;
+  const lines = [
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. 20 connections, median of 3 × 4 s runs.`,
+    "",
+    "| Route | req/s | × baseline | × /api/me | p50 ms | p99 ms | p99 × /api/me | bytes | target |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ...r.routes.map((x) => `| ${x.route.trim()} | ${x.requestsPerSecond} | ${x.ofBaseline} | ${x.ofMe} | ${x.p50Ms} | ${x.p99Ms} | ${x.p99OfMe} | ${x.bytesPerResponse} | ${x.target ? `${x.pass ? "✓" : "✗"} ${x.target}` : ""} |`),
+    "",
+    `AWS calls: ${JSON.stringify(r.aws)}`,
+    "",
+    `200 launches: ${JSON.stringify(r.storm)}`,
+    `Status latency: ${JSON.stringify(r.statusLatency)}`,
+    "",
+    "| Route | first-load JS (gzip) |",
+    "|---|---:|",
+    ...r.frontEnd.map((f) => `| ${f.route} | ${f.firstLoadJsGzipKb} KB ${f.firstLoadJsGzipKb <= 150 ? "✓" : "✗"} |`),
+  ];
+  return lines.join("\n");
 }
 
 main().catch((err) => {

@@ -49,6 +49,7 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/api/catalog/[productId]": { kind: "api", methods: { GET: signedIn(200) } },
   "/api/catalog/[productId]/form": { kind: "api", url: "/api/catalog/{productId}/form?version={versionId}", methods: { GET: signedIn(200) } },
   "/api/health": { kind: "api", methods: { GET: all(200) } },
+  "/api/health/live": { kind: "api", methods: { GET: all(200) } },
   "/api/me": { kind: "api", methods: { GET: signedIn(200) } },
   "/api/products": { kind: "api", methods: { GET: signedIn(200), POST: signedIn(422) } },
   "/api/products/changes": { kind: "api", methods: { GET: signedIn(200) } },
