@@ -1,7 +1,19 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState } from "react";
+
+/**
+ * Ends the portal's session the way next-auth's own client does (its CSRF token, then a POST to
+ * its signout endpoint), without bundling next-auth/react into every page for this one call.
+ */
+async function endPortalSession(): Promise<void> {
+  const { csrfToken } = (await (await fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+  await fetch("/api/auth/signout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },
+    body: new URLSearchParams({ csrfToken, callbackUrl: window.location.origin, json: "true" }),
+  });
+}
 
 /**
  * The signed-in person, and sign-out: the portal's session ends first, then the identity
@@ -26,7 +38,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
           const next = await fetch("/api/auth/end-session")
             .then((r) => r.json() as Promise<{ url: string }>)
             .catch(() => ({ url: "/signin?signedOut=1" }));
-          await signOut({ redirect: false });
+          await endPortalSession();
           window.location.assign(next.url);
         }}
         className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"

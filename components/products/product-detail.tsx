@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import dynamic from "next/dynamic";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -10,10 +11,13 @@ import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { TerminateDialog } from "@/components/products/terminate-dialog";
 import { SsmCommands } from "@/components/products/ssm-commands";
-import { TransferDialog } from "@/components/admin/transfer-dialog";
-import { TransferStatus } from "@/components/admin/transfer-status";
 import { productQuery } from "@/lib/queries/products";
 import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+
+// Admin-only parts (and a transfer's status, shown only while one holds the product) load when
+// shown: most people never see them, so their code stays out of this page's first load.
+const TransferDialog = dynamic(() => import("@/components/admin/transfer-dialog").then((m) => m.TransferDialog));
+const TransferStatus = dynamic(() => import("@/components/admin/transfer-status").then((m) => m.TransferStatus));
 
 const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }) : "—");
 

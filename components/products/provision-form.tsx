@@ -13,9 +13,16 @@ import { provisioningFormQuery } from "@/lib/queries/catalog";
 import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
-import { initialTagOptionValues, offeredTagOptions, provisionRequestSchema, versionIssue } from "@/lib/domain/provision-request";
+import { initialTagOptionValues, offeredTagOptions, versionIssue } from "@/lib/domain/provision-form";
 import { describePrincipal, isSharingParameter, sharedListOf, type SharingRules } from "@/lib/domain/sharing";
 import { SharingEditor } from "@/components/products/sharing-editor";
+
+/**
+ * The request schema (the same module the server validates with) is loaded once the form is on
+ * screen, not with the page: it carries zod, a third of the page's script otherwise.
+ */
+let validation: Promise<typeof import("@/lib/domain/provision-request")> | null = null;
+const loadValidation = () => (validation ??= import("@/lib/domain/provision-request"));
 
 /** The portal's own account, from the owner's principal (other accounts are marked). */
 const ownAccountOf = (rules: SharingRules) => /^arn:[a-z-]+:sts::(\d{12}):/.exec(rules.ownerPrincipalArn ?? "")?.[1] ?? null;
@@ -93,6 +100,9 @@ export function ProvisionForm({
   const [submitting, setSubmitting] = useState(false);
   const [preview, setPreview] = useState<UpdatePreview | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
+  // Set from the moment a launch is submitted: a name check answered after that may count this very
+  // launch as "another product" and must not block the next attempt (the server decides then).
+  const submittedAt = useRef(0);
 
   // New version or path: start from the product's defaults (or the current values when updating).
   useEffect(() => {
@@ -112,10 +122,9 @@ export function ProvisionForm({
   const fields = useMemo(() => (form ? chosenParameters(form.parameters, ownerBoundKeys).map((p) => describeField(p, form.metadata)) : []), [form, ownerBoundKeys]);
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
   const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
-  const schema = useMemo(
-    () => (form ? provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys, ...(sharing ? { sharing } : {}) }) : null),
-    [form, reservedKeys, mode, ownerBoundKeys, sharing],
-  );
+  useEffect(() => {
+    void loadValidation();
+  }, []);
   const errors = indexIssues(issues);
   const selectedVersion = product.versions.find((v) => v.id === versionId);
 
@@ -129,8 +138,10 @@ export function ProvisionForm({
     tagOptions,
   });
 
-  function validate(): boolean {
-    if (!schema) return false;
+  async function validate(): Promise<boolean> {
+    if (!form) return false;
+    const { provisionRequestSchema } = await loadValidation();
+    const schema = provisionRequestSchema(form, { reservedKeys, mode, ownerBoundKeys, ...(sharing ? { sharing } : {}) });
     const result = schema.safeParse(payload());
     const found: Issue[] = result.success ? [] : result.error.issues.map((i: { path: PropertyKey[]; message: string }) => ({ path: i.path.map(String).join("."), message: i.message }));
     const versionProblem = versionIssue(product.versions, versionId, { mode, currentVersionId: existing?.versionId ?? null });
@@ -143,9 +154,10 @@ export function ProvisionForm({
 
   async function checkName() {
     if (mode !== "launch" || !name) return;
+    const asked = Date.now();
     try {
       const { available } = await fetchJson<{ available: boolean }>(`/api/products/name-available?name=${encodeURIComponent(name)}`);
-      setNameTaken(!available);
+      if (submittedAt.current < asked) setNameTaken(!available);
     } catch {
       setNameTaken(false);
     }
@@ -163,7 +175,8 @@ export function ProvisionForm({
 
   async function onSubmit(event: React.FormEvent) {
     event.preventDefault();
-    if (!validate()) return;
+    submittedAt.current = Date.now();
+    if (!(await validate())) return;
     setSubmitting(true);
     try {
       if (mode === "launch") {

@@ -19,7 +19,7 @@ export const provisioningFormQuery = z.object({
 });
 
 /** GET /api/products?q=…&sort=…&terminated=1&cursor=…&limit=… */
-export { myProductsQuerySchema as productListQuery } from "@/lib/domain/my-products";
+export { myProductsQuerySchema as productListQuery } from "@/lib/domain/my-products-query";
 
 /** GET /api/products/name-available?name=… : a name AWS would refuse is refused here too. */
 export const nameAvailableQuery = z.object({ name: provisionedProductNameSchema });

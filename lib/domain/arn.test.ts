@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arnSchema, checkPrincipalArn, parseArn, principalArnSchema } from "./arn";
+import { checkPrincipalArn, parseArn } from "./arn";
+import { arnSchema, principalArnSchema } from "./arn-schema";
 
 const ACCT = "123456789012";
 

@@ -8,7 +8,6 @@
  * the portal can run in any of them; a principal from another partition than the bucket's is
  * refused by AWS itself.
  */
-import { z } from "zod";
 
 export const ARN_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 export type ArnPartition = (typeof ARN_PARTITIONS)[number];
@@ -178,24 +177,6 @@ export function checkPrincipalArn(input: string): CheckPrincipalArnResult {
   return { ok: true, principal: result.principal };
 }
 
-function invalidArnMessage(input: string, reason: string): string {
+export function invalidArnMessage(input: string, reason: string): string {
   return input.trim() === "" ? "ARN is required" : `"${shown(input)}" is not a valid ARN: ${reason}`;
 }
-
-/** Any well-formed ARN. Trimmed. */
-export const arnSchema = z
-  .string()
-  .trim()
-  .superRefine((s, ctx) => {
-    const parsed = parseArn(s);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: invalidArnMessage(s, parsed.reason) });
-  });
-
-/** An ARN of a principal that may be granted bucket access. Trimmed. */
-export const principalArnSchema = z
-  .string()
-  .trim()
-  .superRefine((s, ctx) => {
-    const checked = checkPrincipalArn(s);
-    if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.message });
-  });

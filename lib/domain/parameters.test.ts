@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   NO_ECHO_MASK,
-  buildParameterSchema,
   compileAllowedPattern,
   describeField,
   diffParameters,
@@ -18,6 +17,7 @@ import {
   type ProvisioningParameter,
   type TemplateMetadata,
 } from "./parameters";
+import { buildParameterSchema } from "./parameter-schema";
 
 function param(key: string, over: Partial<ProvisioningParameter> = {}): ProvisioningParameter {
   return { key, type: "String", noEcho: false, constraints: {}, ...over };

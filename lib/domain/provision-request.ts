@@ -22,9 +22,9 @@
  * provisioned products using a deprecated version").
  */
 import { z } from "zod";
+import { buildParameterSchema } from "./parameter-schema";
 import { quoteForMessage, serviceCatalogIdSchema } from "./ids";
 import {
-  buildParameterSchema,
   describeField,
   MAX_PARAMETERS,
   PARAMETER_KEY_PATTERN,
@@ -35,10 +35,13 @@ import {
 } from "./parameters";
 import { PROVISIONED_PRODUCT_NAME_MAX_LENGTH, provisionedProductNameSchema, uniqueProvisionedProductNameSchema } from "./provisioned-product-name";
 import { isSharingParameter, sharedListIssues, sharedListOf, type SharingRules } from "./sharing";
-import { isReservedTagKey, TAG_KEY_MAX_LENGTH, TAG_VALUE_MAX_LENGTH, MAX_TAGS_PER_RESOURCE, tagListEnvelope, userTagsSchema, type Tag } from "./tags";
+import { isReservedTagKey, TAG_KEY_MAX_LENGTH, TAG_VALUE_MAX_LENGTH, MAX_TAGS_PER_RESOURCE, type Tag } from "./tags";
+import { tagListEnvelope, userTagsSchema } from "./tag-schema";
+import { offeredTagOptions, tagOptionTags, type RequestMode, type TagOptionChoices } from "./provision-form";
+
+export { initialTagOptionValues, offeredTagOptions, tagOptionTags, versionIssue, type RequestMode, type TagOptionChoices, type VersionChoice } from "./provision-form";
 
 /** TagOptions as DescribeProvisioningParameters returns them: allowed values per key. */
-export type TagOptionChoices = { key: string; values: string[] };
 
 export type ProvisionRequest = {
   name: string;
@@ -69,7 +72,6 @@ export type ProvisioningFormDefinition = {
   tagOptions: readonly TagOptionChoices[];
 };
 
-export type RequestMode = "launch" | "update";
 
 export type ProvisionRequestSchemaOptions = {
   reservedKeys: readonly string[];
@@ -82,30 +84,6 @@ export type ProvisionRequestSchemaOptions = {
   /** The sharing parameter's rules (lib/domain/sharing.ts): each entry, the allow-list, the size limit. */
   sharing?: SharingRules;
 };
-
-/** The TagOption keys offered for choice, with their allowed values (reserved keys left out). */
-export function offeredTagOptions(tagOptions: readonly TagOptionChoices[], reservedKeys: readonly string[]): Map<string, string[]> {
-  const offered = new Map<string, string[]>();
-  for (const option of tagOptions) {
-    if (option.key.trim() === "" || isReservedTagKey(option.key, reservedKeys)) continue;
-    const values = offered.get(option.key) ?? [];
-    for (const value of option.values) if (!values.includes(value)) values.push(value);
-    offered.set(option.key, values);
-  }
-  return offered;
-}
-
-/** The form's starting choices: the only value of single-value keys, "" (choose) for the rest. */
-export function initialTagOptionValues(tagOptions: readonly TagOptionChoices[], reservedKeys: readonly string[]): Record<string, string> {
-  const initial: Record<string, string> = {};
-  for (const [key, values] of offeredTagOptions(tagOptions, reservedKeys)) initial[key] = values.length === 1 ? (values[0] ?? "") : "";
-  return initial;
-}
-
-/** The tags the chosen TagOptions add, in the offered order. */
-export function tagOptionTags(chosen: Record<string, string>): Tag[] {
-  return Object.entries(chosen).map(([key, value]) => ({ key, value }));
-}
 
 /**
  * The one schema of a launch or update body for this product version. The launch form and the
@@ -266,21 +244,6 @@ export function provisionRequestEnvelope(reservedKeys: readonly string[]) {
 }
 
 const nameText = z.string({ error: "Name is required" });
-
-export type VersionChoice = { id: string; name: string; deprecated: boolean };
-
-/**
- * Why the chosen version cannot be used, or null. `currentVersionId`: the version an existing
- * product runs now (update), which it may keep even when deprecated.
- */
-export function versionIssue(versions: readonly VersionChoice[], chosenId: string, context: { mode: RequestMode; currentVersionId?: string | null }): string | null {
-  const version = versions.find((v) => v.id === chosenId);
-  if (!version) return "That version does not exist for this product: choose one of the listed versions";
-  if (!version.deprecated) return null;
-  if (context.mode === "launch") return `${version.name} is deprecated: new products cannot be launched with it. Choose a current version`;
-  if (chosenId !== context.currentVersionId) return `${version.name} is deprecated: a product can stay on a deprecated version but not move to one. Choose a current version`;
-  return null;
-}
 
 /** The body of a termination: the product's name typed again, as the confirmation asks. */
 export const terminateRequestSchema = z.strictObject(

@@ -11,10 +11,10 @@ import {
   mergeTags,
   sanitizeTagValue,
   userTagAllowance,
-  userTagsSchema,
   validateUserTags,
   type Tag,
 } from "./tags";
+import { userTagsSchema } from "./tag-schema";
 
 const reservedKeys = DEFAULT_RESERVED_TAG_KEYS;
 

@@ -16,7 +16,6 @@
  * - The portal always sets every reserved tag it knows how to fill (see `buildReservedTags`), so
  *   the room left for the user's tags does not depend on who the user is.
  */
-import { z } from "zod";
 
 /** What AWS allows on one resource (and what CloudFormation propagates from the product). */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -228,38 +227,4 @@ export function validateUserTags(tags: readonly Tag[], options: ValidateUserTags
     });
   }
   return issues.sort((a, b) => a.index - b.index || (a.field === b.field ? 0 : a.field === "key" ? -1 : 1));
-}
-
-export const tagSchema = z.strictObject({ key: z.string(), value: z.string() }, { error: (issue) => (issue.code === "invalid_type" ? "each tag must be { key, value }" : undefined) });
-
-/**
- * The shape of a tag list, and AWS's hard limit on its length, without the rules about each tag:
- * what the server can check before it knows the product. Far past the limit it says so once
- * rather than check (and report on) every row.
- */
-export function tagListEnvelope(reservedKeys: readonly string[]) {
-  return z.array(tagSchema, { error: "tags must be a list of { key, value } pairs" }).superRefine((tags, ctx) => {
-    if (tags.length > MAX_TAGS_PER_RESOURCE) {
-      ctx.addIssue({ code: "custom", message: `Too many tags: AWS allows ${MAX_TAGS_PER_RESOURCE} per resource, including the ${countReservedTags(reservedKeys)} the portal adds (you have ${tags.length})` });
-    }
-  });
-}
-
-/**
- * The tags editor's schema, for react-hook-form's zod resolver and for the route handler. Issues
- * carry paths relative to the array (`2.key`), which zod prefixes with the parent field
- * (`tags.2.key`). Output rows are trimmed.
- */
-export function userTagsSchema(
-  reservedKeys: readonly string[],
-  options: Omit<ValidateUserTagsOptions, "reservedKeys"> = {},
-) {
-  return tagListEnvelope(reservedKeys)
-    .superRefine((tags, ctx) => {
-      if (tags.length > MAX_TAGS_PER_RESOURCE) return; // said by the envelope
-      for (const issue of validateUserTags(tags, { ...options, reservedKeys })) {
-        ctx.addIssue({ code: "custom", message: issue.message, path: [issue.index, issue.field] });
-      }
-    })
-    .transform((tags) => tags.map((t) => ({ key: t.key.trim(), value: t.value.trim() })));
 }

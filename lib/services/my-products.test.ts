@@ -8,7 +8,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
-import { myProductsQuerySchema, type MyProductSort } from "@/lib/domain/my-products";
+import { type MyProductSort } from "@/lib/domain/my-products";
+import { myProductsQuerySchema } from "@/lib/domain/my-products-query";
 
 let backend: PortalBackend;
 let products: typeof import("@/lib/services/products");

@@ -4,7 +4,8 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { requireUser } from "@/lib/auth/session";
 import { listMyProducts } from "@/lib/services/products";
 import { myProductsQuery, type MyProductsView } from "@/lib/queries/products";
-import { MY_PRODUCTS_PAGE_SIZE, myProductsQuerySchema } from "@/lib/domain/my-products";
+import { MY_PRODUCTS_PAGE_SIZE } from "@/lib/domain/my-products";
+import { myProductsQuerySchema } from "@/lib/domain/my-products-query";
 import { firstValues } from "@/lib/domain/admin-filters";
 import { buttonClasses } from "@/components/ui/button";
 import { ProductList } from "@/components/products/product-list";
