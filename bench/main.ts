@@ -18,7 +18,7 @@ import { writeFileSync } from "node:fs";
 import { startBenchPortal } from "./portal";
 import { LAUNCHERS, PEOPLE, PRODUCTS, seed, sessionCookie } from "./seed";
 import { CONNECTIONS, load, RUNS, SECONDS, type LoadResult } from "./load";
-import { awsCalls, bucketProduct, callsFor, launch, launchStorm, resetCalls, statusLatencies, waitSettled } from "./scenarios";
+import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, waitSettled } from "./scenarios";
 import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
 
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -103,7 +103,7 @@ async function main() {
     const aws = {
       pageViews20: { myProducts: views.myProducts.serviceCatalog, detail: views.detail.serviceCatalog, adminList: views.adminList.serviceCatalog },
       assumeRoleAcross100Requests: assumeAcross100.assumeRole,
-      launch: { status: single.status, provisionProduct: singleCalls.byOperation.ProvisionProduct ?? 0, describeRecord: singleCalls.byOperation.DescribeRecord ?? 0, secondsToAvailable: round(singleSettled.wallSeconds), byOperation: singleCalls.byOperation },
+      launch: { status: single.status, provisionProduct: operation(singleCalls, "servicecatalog:ProvisionProduct"), describeRecord: operation(singleCalls, "servicecatalog:DescribeRecord"), secondsToAvailable: round(singleSettled.wallSeconds), byOperation: singleCalls.byOperation },
     };
     log(`AWS: ${JSON.stringify(aws)}`);
 

@@ -15,7 +15,9 @@ export async function resetCalls(emulatorUrl: string): Promise<void> {
   await fetch(`${emulatorUrl}/_emulator/calls/reset`, { method: "POST" });
 }
 
-const serviceCatalogCalls = (r: CallReport) => Object.entries(r.byOperation).filter(([op]) => !["AssumeRole", "GetCallerIdentity"].includes(op)).reduce((n, [, c]) => n + c, 0);
+/** The call log names operations `service:Operation` (servicecatalog:ProvisionProduct, sts:AssumeRole). */
+export const operation = (r: CallReport, name: string) => r.byOperation[name] ?? 0;
+const serviceCatalogCalls = (r: CallReport) => Object.entries(r.byOperation).filter(([op]) => op.startsWith("servicecatalog:")).reduce((n, [, c]) => n + c, 0);
 
 /** `count` GETs of `url` with a session; the Service Catalog calls and AssumeRoles they caused. */
 export async function callsFor(emulatorUrl: string, url: string, cookie: string, count: number): Promise<{ serviceCatalog: number; assumeRole: number; statuses: number[] }> {
@@ -27,7 +29,7 @@ export async function callsFor(emulatorUrl: string, url: string, cookie: string,
     statuses.push(response.status);
   }
   const report = await awsCalls(emulatorUrl);
-  return { serviceCatalog: serviceCatalogCalls(report), assumeRole: report.byOperation.AssumeRole ?? 0, statuses: [...new Set(statuses)] };
+  return { serviceCatalog: serviceCatalogCalls(report), assumeRole: operation(report, "sts:AssumeRole"), statuses: [...new Set(statuses)] };
 }
 
 export type Bucket = { productId: string; versionId: string; pathId: string };
@@ -130,7 +132,7 @@ export async function launchStorm(baseUrl: string, emulatorUrl: string, database
     refused: results.filter((r) => !r.id).map((r) => `${r.status} ${r.body.slice(0, 120)}`),
     settle,
     awsCallsPerLaunch: serviceCatalogCalls(report) / Math.max(1, ids.length),
-    provisionCalls: report.byOperation.ProvisionProduct ?? 0,
+    provisionCalls: operation(report, "servicecatalog:ProvisionProduct"),
     inAws,
     duplicates,
     ids,

@@ -14,6 +14,8 @@ const RECONCILE_KEYS = { startup: "startup", scheduled: "reconcile" } as const;
 
 /** Transfer jobs this instance runs at once. */
 const TRANSFER_WORKERS = 3;
+/** Records looked at concurrently by one instance (each look is one DescribeRecord). */
+const TRACKING_WORKERS = 10;
 
 /** How long a job waits for PostgreSQL to come back before it gives up (less than its queue's expiry). */
 const DATABASE_PATIENCE_MS = 45_000;
@@ -79,15 +81,19 @@ export async function startWorkers(): Promise<void> {
   const transfers = await runningTransferIds();
   for (const transferId of transfers) await scheduleTransfer(transferId).catch((err) => logger.warn({ err, transferId }, "could not resume the transfer"));
 
-  await queue.work<TrackRecordJob>(QUEUES.trackRecord, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-    if (!job) return;
-    const { recordRowId, attempt } = job.data;
-    await despiteDatabaseOutage(queue, QUEUES.trackRecord, async () => {
-      const result = await trackRecord(recordRowId);
-      if (result === "in-progress") await scheduleTracking(recordRowId, attempt + 1);
-      else logger.info({ recordRowId, result, checks: attempt + 1 }, "record tracking done");
+  // Several looks at once: one look waits on AWS (and, throttled, on the SDK's backoff), and a
+  // single worker made 200 launches at once wait a minute for their status (npm run bench).
+  for (let i = 0; i < TRACKING_WORKERS; i++) {
+    await queue.work<TrackRecordJob>(QUEUES.trackRecord, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      const { recordRowId, attempt } = job.data;
+      await despiteDatabaseOutage(queue, QUEUES.trackRecord, async () => {
+        const result = await trackRecord(recordRowId);
+        if (result === "in-progress") await scheduleTracking(recordRowId, attempt + 1);
+        else logger.info({ recordRowId, result, checks: attempt + 1 }, "record tracking done");
+      });
     });
-  });
+  }
 
   // A few at a time: an offboarding starts one transfer per product, and a turn may wait on an AWS plan.
   for (let i = 0; i < TRANSFER_WORKERS; i++) {

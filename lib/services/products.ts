@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { findVisibleProduct, isNameAvailable } from "@/lib/services/provisioning";
+import { assertVisible, isNameAvailable } from "@/lib/services/provisioning";
+import { isRowId } from "@/lib/domain/ids";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
 import { can } from "@/lib/auth/permissions";
@@ -188,11 +189,18 @@ export async function myProductChanges(user: Pick<User, "id">): Promise<ProductC
 }
 
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
-  const product = await findVisibleProduct(user, id, "read", { action: "product.read", requestId });
-  const full = await db.provisionedProduct.findUniqueOrThrow({
-    where: { id: product.id },
-    include: { owner: { select: { email: true } }, records: { orderBy: { createdAt: "desc" }, include: { requestedBy: { select: { email: true } } } } },
-  });
+  // One read of the row with what the page shows, the visibility rule applied to it, and the
+  // transfer looked up beside it (not after).
+  const [found, transfer] = await Promise.all([
+    isRowId(id)
+      ? db.provisionedProduct.findUnique({
+          where: { id },
+          include: { owner: { select: { email: true } }, records: { orderBy: { createdAt: "desc" }, include: { requestedBy: { select: { email: true } } } } },
+        })
+      : null,
+    isRowId(id) ? activeTransferOf(id) : null,
+  ]);
+  const full = await assertVisible(user, found, "read", { action: "product.read", requestId });
   return {
     ...toSummary(full),
     ownerId: full.ownerId,
@@ -204,6 +212,6 @@ export async function getProductView(user: User, id: string, requestId?: string 
     canChange: full.ownerId === user.id,
     canTerminate: full.ownerId === user.id || can(user.role, "product:terminate-any"),
     canTransfer: can(user.role, "product:transfer"),
-    transfer: await activeTransferOf(full.id),
+    transfer,
   };
 }

@@ -212,6 +212,19 @@ export async function findVisibleProduct(
   attempt: { action?: string; requestId?: string | null } = {},
 ): Promise<ProvisionedProduct> {
   const product = isRowId(id) ? await db.provisionedProduct.findUnique({ where: { id } }) : null;
+  return assertVisible(user, product, mode, attempt);
+}
+
+/**
+ * The same rule for a product the caller has already read (with whatever it includes): a product
+ * that is missing, or not the person's to see in this way, is "not found" (the refusal audited).
+ */
+export async function assertVisible<P extends Pick<ProvisionedProduct, "id" | "ownerId">>(
+  user: User,
+  product: P | null,
+  mode: "read" | "change" | "terminate" = "read",
+  attempt: { action?: string; requestId?: string | null } = {},
+): Promise<P> {
   if (!product) throw new NotFoundError("That product does not exist or is not yours.");
   const mayRead =
     product.ownerId === user.id ||

@@ -163,6 +163,14 @@ describe("sharing alice's bucket", () => {
     expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
   });
 
+  it("showing who has access asks AWS nothing: the product's parameters name the sharing parameter", async () => {
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [ANALYST], RestrictSameRegionDownload: "true" });
+    await resetCalls(backend);
+    const view = await services.sharing.getSharing(as(people.alice), bucket.id);
+    expect(view.principals.map((p) => p.arn)).toEqual([ANALYST]);
+    expect((await emulatorCalls(backend)).total).toBe(0);
+  });
+
   it("is not listed under Shared with me for whoever now owns it", async () => {
     const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [arnOf("bob@example.org")], RestrictSameRegionDownload: "true" });
     expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);

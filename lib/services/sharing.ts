@@ -69,7 +69,16 @@ function currentList(product: ProvisionedProduct, key: string): string[] {
   return sharedListOf(((product.parameters ?? {}) as ParameterValues)[key]);
 }
 
-async function productWithSharing(user: User, product: ProvisionedProduct): Promise<{ key: string }> {
+/**
+ * The product's sharing parameter. Reading (`stored`): the parameters the product was launched or
+ * last updated with name it whenever its template has it, so a page view asks AWS nothing; only a
+ * product whose stored parameters leave it out is looked up. Changing: always the template's.
+ */
+async function productWithSharing(user: User, product: ProvisionedProduct, { stored = false }: { stored?: boolean } = {}): Promise<{ key: string }> {
+  if (stored) {
+    const known = sharingKeyOf(Object.keys((product.parameters ?? {}) as ParameterValues).map((key) => ({ key })));
+    if (known) return { key: known };
+  }
   const form = await getProvisioningForm(user, { productId: product.productId, artifactId: product.provisioningArtifactId, ...(product.pathId ? { pathId: product.pathId } : {}) });
   const key = sharingKeyOf(form.parameters);
   if (!key) throw new NotFoundError("This product cannot be shared: its template has no sharing parameter.");
@@ -79,7 +88,7 @@ async function productWithSharing(user: User, product: ProvisionedProduct): Prom
 /** Who has access to the product: its owner, then each shared principal. Owner or admin. */
 export async function getSharing(actor: Actor, id: string): Promise<SharingView> {
   const product = await findVisibleProduct(actor.user, id, "read", { action: "product.read", requestId: actor.requestId });
-  const { key } = await productWithSharing(actor.user, product);
+  const { key } = await productWithSharing(actor.user, product, { stored: true });
   const owner = await db.user.findUniqueOrThrow({ where: { id: product.ownerId } });
   const ownerArn = principalArnOf(owner);
   const [ownerView, ...principals] = await describeAll([ownerArn, ...currentList(product, key)]);
