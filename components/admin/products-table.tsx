@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { StatusBadge, toneText } from "@/components/ui/status-badge";
-import { DataTable, EmptyList, Row, RowHeader } from "@/components/ui/table";
+import { DataTable, EmptyList, LinkRowHeader, Row } from "@/components/ui/table";
 import { DateTime } from "@/components/ui/date-time";
 import { TerminateButton, TransferButton } from "@/components/admin/row-actions";
 import { canTerminate, canUpdate } from "@/lib/domain/status";
@@ -34,11 +34,7 @@ export function ProductsTable({
     >
       {products.map((p) => (
         <Row key={p.id}>
-          <RowHeader>
-            <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-              {p.name}
-            </Link>
-          </RowHeader>
+          <LinkRowHeader href={`/products/${p.id}`}>{p.name}</LinkRowHeader>
           {showOwner ? (
             <td>
               <Link href={`/admin/users/${p.owner.id}`} className="underline-offset-2 hover:underline">

@@ -1,11 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { DataTable, Row, RowHeader } from "@/components/ui/table";
+import { DataTable, LinkRowHeader, Row } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { myProductChangesQuery, myProductsQuery, productKeys, type MyProductsView } from "@/lib/queries/products";
 import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
@@ -123,11 +122,7 @@ export function ProductList({ initialView }: { initialView: MyProductsView }) {
           <DataTable className="mt-6" caption="Your provisioned products" columns={["Name", "Status", "Product", "Created", "Updated"]}>
             {products.map((p) => (
               <Row key={p.id}>
-                <RowHeader>
-                  <Link href={`/products/${p.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-                    {p.name}
-                  </Link>
-                </RowHeader>
+                <LinkRowHeader href={`/products/${p.id}`}>{p.name}</LinkRowHeader>
                 <td>
                   <StatusBadge status={p.status} />
                 </td>

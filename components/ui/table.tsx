@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { HTMLAttributes, ReactNode, ThHTMLAttributes } from "react";
 
 /**
@@ -60,6 +61,17 @@ export function Row({ className = "", ...props }: HTMLAttributes<HTMLTableRowEle
 
 export function RowHeader({ className = "font-medium", ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
   return <th scope="row" className={className} {...props} />;
+}
+
+/** A row named by a link to its page (a product's name, say). */
+export function LinkRowHeader({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <RowHeader>
+      <Link href={href} className="text-brand-700 underline-offset-2 hover:underline">
+        {children}
+      </Link>
+    </RowHeader>
+  );
 }
 
 /** What a list shows when nothing matches. */

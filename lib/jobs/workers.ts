@@ -53,6 +53,16 @@ async function despiteDatabaseOutage<T>(queue: PgBoss, what: string, work: () =>
   }
 }
 
+/** `count` workers on a queue, one job each at a time, each job's work carried through a database outage. */
+async function workers<T extends object>(queue: PgBoss, name: string, count: number, work: (data: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await queue.work<T>(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      await despiteDatabaseOutage(queue, name, () => work(job.data));
+    });
+  }
+}
+
 /** Asks for a reconciliation: `startup` at once, `scheduled` at a given time (or now). */
 async function requestReconciliation(queue: PgBoss, key: (typeof RECONCILE_KEYS)[keyof typeof RECONCILE_KEYS], startAfter?: Date): Promise<void> {
   await queue
@@ -83,30 +93,18 @@ export async function startWorkers(): Promise<void> {
 
   // Several looks at once: one look waits on AWS (and, throttled, on the SDK's backoff), and a
   // single worker made 200 launches at once wait a minute for their status (npm run bench).
-  for (let i = 0; i < TRACKING_WORKERS; i++) {
-    await queue.work<TrackRecordJob>(QUEUES.trackRecord, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-      if (!job) return;
-      const { recordRowId, attempt } = job.data;
-      await despiteDatabaseOutage(queue, QUEUES.trackRecord, async () => {
-        const result = await trackRecord(recordRowId);
-        if (result === "in-progress") await scheduleTracking(recordRowId, attempt + 1);
-        else logger.info({ recordRowId, result, checks: attempt + 1 }, "record tracking done");
-      });
-    });
-  }
+  await workers<TrackRecordJob>(queue, QUEUES.trackRecord, TRACKING_WORKERS, async ({ recordRowId, attempt }) => {
+    const result = await trackRecord(recordRowId);
+    if (result === "in-progress") await scheduleTracking(recordRowId, attempt + 1);
+    else logger.info({ recordRowId, result, checks: attempt + 1 }, "record tracking done");
+  });
 
   // A few at a time: an offboarding starts one transfer per product, and a turn may wait on an AWS plan.
-  for (let i = 0; i < TRANSFER_WORKERS; i++) {
-    await queue.work<TransferJob>(QUEUES.transfer, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-      if (!job) return;
-      const { transferId, attempt } = job.data;
-      await despiteDatabaseOutage(queue, QUEUES.transfer, async () => {
-        const result = await advanceTransfer(transferId);
-        if (result === "wait") await scheduleTransfer(transferId, attempt + 1);
-        else logger.info({ transferId, turns: attempt + 1 }, "transfer turn done");
-      });
-    });
-  }
+  await workers<TransferJob>(queue, QUEUES.transfer, TRANSFER_WORKERS, async ({ transferId, attempt }) => {
+    const result = await advanceTransfer(transferId);
+    if (result === "wait") await scheduleTransfer(transferId, attempt + 1);
+    else logger.info({ transferId, turns: attempt + 1 }, "transfer turn done");
+  });
 
   await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: 2 }, async () => {
     const report = await despiteDatabaseOutage(queue, QUEUES.reconcile, () => reconcile());
