@@ -10,7 +10,7 @@ export async function register() {
   const { installGracefulShutdown, SHUTDOWN_GRACE_MS } = await import("@/lib/shutdown");
   const { stopBoss } = await import("@/lib/jobs/boss");
   const { db } = await import("@/lib/db");
-  installGracefulShutdown({ stopWorkers: () => stopBoss({ graceful: true, timeoutMs: SHUTDOWN_GRACE_MS }), closePools: () => db.$disconnect() });
+  installGracefulShutdown({ enabled: settings.NEXT_MANUAL_SIG_HANDLE, stopWorkers: () => stopBoss({ graceful: true, timeoutMs: SHUTDOWN_GRACE_MS }), closePools: () => db.$disconnect() });
   if (settings.JOBS_ENABLED) {
     const { startWorkers } = await import("@/lib/jobs/workers");
     await startWorkers();

@@ -73,6 +73,11 @@ const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https:// URL in
 const common = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Set by the launcher for the portal (Next's own variable): the portal stops itself on SIGTERM (lib/shutdown.ts), not Next. */
+  NEXT_MANUAL_SIG_HANDLE: z
+    .string()
+    .optional()
+    .transform((v) => Boolean(v && v !== "false")),
   PORT: port.default(3000),
   /** Where the embedded parts keep their data (PostgreSQL cluster, emulator state, secrets). */
   DATA_DIR: z.string().default(".data"),

@@ -42,8 +42,8 @@ async function drained(deadline: number): Promise<boolean> {
 }
 
 /** Installs the handlers once per process. `stopWorkers` and `closePools` come from the caller. */
-export function installGracefulShutdown({ stopWorkers, closePools, exit = (code: number) => process.exit(code) }: { stopWorkers: Closer; closePools: Closer; exit?: (code: number) => void }): void {
-  if (installed || !process.env.NEXT_MANUAL_SIG_HANDLE) return;
+export function installGracefulShutdown({ enabled, stopWorkers, closePools, exit = (code: number) => process.exit(code) }: { enabled: boolean; stopWorkers: Closer; closePools: Closer; exit?: (code: number) => void }): void {
+  if (installed || !enabled) return;
   installed = true;
   subscribe("http.server.request.start", track);
   let stopping = false;
