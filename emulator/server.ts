@@ -105,15 +105,15 @@ class Emulator {
     });
   }
 
-  private catalogFor(account: string, region: string): Catalog {
-    return loadCatalog(this.options.catalogDir ?? DEFAULT_CATALOG_DIR, account, region);
+  private catalog(): Catalog {
+    return loadCatalog(this.options.catalogDir ?? DEFAULT_CATALOG_DIR);
   }
 
   private restore(saved: PersistedState): void {
     this.sts = this.newSts(saved.sts ?? emptyStsData());
     for (const [key, data] of Object.entries(saved.serviceCatalog ?? {})) {
       // The catalog comes from disk (ids are stable), so template fixes apply after a restart.
-      data.catalog = this.catalogFor(data.account, data.region);
+      data.catalog = this.catalog();
       this.sc.set(key, this.newSc(data));
     }
   }
@@ -127,7 +127,7 @@ class Emulator {
     const key = `${account}/${region}`;
     let backend = this.sc.get(key);
     if (!backend) {
-      backend = this.newSc(emptyScData(account, region, this.catalogFor(account, region)));
+      backend = this.newSc(emptyScData(account, region, this.catalog()));
       this.sc.set(key, backend);
     }
     return backend;

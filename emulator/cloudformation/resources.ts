@@ -344,36 +344,12 @@ const instanceProfile = otherProvider(
   (ctx, id) => ({ Arn: `arn:aws:iam::${ctx.account}:instance-profile/${id}` }),
 );
 
-/** The account's object-writer function (Synapse's owner.txt). */
-const s3Object: ResourceProvider = {
-  replaceOn: ["ServiceToken", "Bucket", "Key"],
-  create(ctx, logicalId, props) {
-    const bucketName = String(props.Bucket ?? "");
-    const bucket = ctx.world.buckets[bucketName];
-    if (!bucket) throw new ResourceFailure(logicalId, `The specified bucket does not exist (Bucket: ${bucketName})`, "NotFound");
-    const key = String(props.Key ?? "");
-    const body = String(props.Body ?? "");
-    bucket.objects[key] = { size: Buffer.byteLength(body), body, lastModified: ctx.now.toISOString() };
-    return { physicalId: `${bucketName}/${key}`, attributes: {} };
-  },
-  update(ctx, logicalId, _physicalId, props) {
-    return s3Object.create(ctx, logicalId, props);
-  },
-  delete(ctx, _logicalId, physicalId, retain) {
-    if (retain) return;
-    const slash = physicalId.indexOf("/");
-    const bucket = ctx.world.buckets[physicalId.slice(0, slash)];
-    if (bucket) delete bucket.objects[physicalId.slice(slash + 1)];
-  },
-};
-
 const PROVIDERS: Record<string, ResourceProvider> = {
   "AWS::S3::Bucket": s3Bucket,
   "AWS::S3::BucketPolicy": s3BucketPolicy,
   "AWS::EC2::Instance": ec2Instance,
   "AWS::IAM::Role": iamRole,
   "AWS::IAM::InstanceProfile": instanceProfile,
-  "Custom::S3Object": s3Object,
 };
 
 /** Types the emulator does not model are kept as opaque resources with a generated id. */

@@ -118,14 +118,7 @@ export type CatalogPortfolio = {
 
 export type Catalog = { portfolios: CatalogPortfolio[]; products: CatalogProduct[]; exports: Record<string, string> };
 
-/** Account-level stacks the templates import from (their custom resource functions). */
-function defaultExports(account: string, region: string): Record<string, string> {
-  return {
-    "quartermaster-s3-object-FunctionArn": `arn:aws:lambda:${region}:${account}:function:quartermaster-s3-object`,
-  };
-}
-
-export function loadCatalog(catalogDir: string, account: string, region: string): Catalog {
+export function loadCatalog(catalogDir: string): Catalog {
   const file = path.join(catalogDir, "catalog.json");
   const parsed = catalogFile.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
@@ -187,5 +180,5 @@ export function loadCatalog(catalogDir: string, account: string, region: string)
       };
     }),
   }));
-  return { portfolios, products, exports: { ...defaultExports(account, region), ...spec.exports } };
+  return { portfolios, products, exports: spec.exports };
 }

@@ -420,12 +420,14 @@ describe("ownership and access levels", () => {
 });
 
 describe("the Synapse bucket", () => {
-  it("grants Synapse, writes owner.txt and keeps the session's source identity", async () => {
+  it("grants Synapse, gives the command that writes owner.txt and keeps the session's source identity", async () => {
     const { RecordDetail } = await provisionBucket(alice, "syn-bucket", [{ Key: "SynapseUserName", Value: "alice.smith" }, { Key: "RestrictSameRegionDownload", Value: "false" }], "S3 Synapse Bucket");
     const done = await waitForRecord(alice.sc, RecordDetail!.RecordId!);
     const bucket = (await state()).resources.buckets.find((b: { name: string }) => b.name === done.outputs.BucketName);
     expect(bucket.principals).toEqual([alice.arn, "arn:aws:iam::325565585839:root"]);
-    expect(bucket.objects["owner.txt"].body).toBe("alice.smith");
+    // Plain CloudFormation puts no object in a bucket: the owner runs the output's command once.
+    expect(bucket.objects).toEqual({});
+    expect(done.outputs.OwnerFileCommand).toBe(`printf '%s' 'alice.smith' | aws s3 cp - s3://${done.outputs.BucketName}/owner.txt --content-type text/plain`);
     expect(JSON.stringify(bucket.policy)).not.toContain("DenyDownloadOutsideRegion");
     const pp = (await state()).provisionedProducts[0];
     expect(pp.provisioningPrincipal).toEqual({ arn: alice.arn, sourceIdentity: "alice@example.org", sessionTags: [{ Key: "OwnerEmail", Value: "alice@example.org" }] });
