@@ -153,20 +153,28 @@ export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyPr
   const where = join(conditions, " AND ");
   const keyset = after ? sql`AND (${column}, p.id) ${direction === "desc" ? sql`<` : sql`>`} (${after.value}${cast}, ${after.id}::uuid)` : empty;
   const order = direction === "desc" ? sql`DESC` : sql`ASC`;
-  const [rows, summary] = await Promise.all([
-    db.$queryRaw<ListRow[]>`
-      SELECT p.id, p.name, p.product_name, p.provisioning_artifact_name, p.status, p.status_message, p.created_at, p.updated_at, ${column}::text AS sort_value
+  // One round trip: the summary (total for the filters, and what the poll compares) always comes
+  // back as one row, the page's rows (if any) joined to it in their order.
+  const result = await db.$queryRaw<(Partial<ListRow> & ChangesRow & { total: number })[]>`
+    WITH summary AS (
+      SELECT count(*) FILTER (WHERE ${where})::int AS total, count(*)::int AS products,
+             count(*) FILTER (WHERE ${IN_PROGRESS})::int AS in_progress, max(p.updated_at) AS changed_at
+      FROM provisioned_products p WHERE p.owner_id = ${user.id}::uuid
+    ), page AS (
+      SELECT p.id, p.name, p.product_name, p.provisioning_artifact_name, p.status, p.status_message, p.created_at, p.updated_at, ${column}::text AS sort_value,
+             row_number() OVER (ORDER BY ${column} ${order}, p.id ${order}) AS position
       FROM provisioned_products p
       WHERE p.owner_id = ${user.id}::uuid AND ${where} ${keyset}
       ORDER BY ${column} ${order}, p.id ${order}
-      LIMIT ${limit + 1}`,
-    db.$queryRaw<(ChangesRow & { total: number })[]>`
-      SELECT count(*) FILTER (WHERE ${where})::int AS total, count(*)::int AS products,
-             count(*) FILTER (WHERE ${IN_PROGRESS})::int AS in_progress, max(p.updated_at) AS changed_at
-      FROM provisioned_products p WHERE p.owner_id = ${user.id}::uuid`,
-  ]);
+      LIMIT ${limit + 1}
+    )
+    SELECT summary.*, page.id, page.name, page.product_name, page.provisioning_artifact_name, page.status, page.status_message, page.created_at, page.updated_at, page.sort_value
+    FROM summary LEFT JOIN page ON TRUE
+    ORDER BY page.position`;
+  const summary = result[0];
+  const rows = result.filter((r): r is ListRow & ChangesRow & { total: number } => r.id != null);
   return {
-    ...pageOf(rows, limit, summary[0]?.total ?? 0, (r) => ({
+    ...pageOf(rows, limit, summary?.total ?? 0, (r) => ({
       id: r.id,
       name: r.name,
       productName: r.product_name,
@@ -176,7 +184,7 @@ export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyPr
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
     })),
-    ...changesOf(summary[0]),
+    ...changesOf(summary),
   };
 }
 
