@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { LauncherSettings, Mode } from "../lib/env";
-import { oidcRedirectUri } from "../lib/auth/callback-url";
+import { oidcRedirectUri } from "../lib/domain/callback-url";
 
 export type LaunchFlags = { dev: boolean; build: boolean };
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { NavLinks } from "@/components/layout/nav-links";
 import { UserMenu } from "@/components/layout/user-menu";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/domain/permissions";
 import type { User } from "@/generated/prisma/client";
 
 /** Header, navigation and main landmark shared by every signed-in page. */

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import type { Logger } from "pino";
 import { currentUser } from "@/lib/auth/session";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/domain/permissions";
 import { env } from "@/lib/env";
 import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from "@/lib/errors";
 import { handleApiError } from "@/lib/api/handle-error";

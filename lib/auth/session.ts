@@ -5,7 +5,7 @@ import { redirect, forbidden } from "next/navigation";
 import { connection } from "next/server";
 import { headers } from "next/headers";
 import { authOptions } from "@/lib/auth/options";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/domain/permissions";
 import { findUserById } from "@/lib/services/users";
 import { attemptedAction, recordDenied } from "@/lib/services/audit";
 import type { User } from "@/generated/prisma/client";

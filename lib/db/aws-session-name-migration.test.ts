@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { applyMigrations } from "@/lib/db/migrate";
-import { readLoginClaims } from "@/lib/auth/claims";
+import { readLoginClaims } from "@/lib/domain/claims";
 import { awsSessionNameFromEmail } from "@/lib/domain/session-name";
 
 const MIGRATION = "20261124090000_user_aws_session_name";

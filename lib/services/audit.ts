@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { takeFromBudget } from "@/lib/services/rate-limits";
-import type { Permission } from "@/lib/auth/permissions";
+import type { Permission } from "@/lib/domain/permissions";
 import type { Prisma } from "@/generated/prisma/client";
 
 export type AuditEntry = {

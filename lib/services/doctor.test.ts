@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { startLocalOidcProvider, type LocalOidcProvider } from "@/launcher/oidc-provider";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { oidcRedirectUri } from "@/lib/auth/callback-url";
+import { oidcRedirectUri } from "@/lib/domain/callback-url";
 import { formatChecks, runDoctor, type Check } from "@/lib/services/doctor";
 
 const APP_URL = "https://portal.example.org";

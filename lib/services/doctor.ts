@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { EnvError, parsePortalEnv, type ProductionSettings } from "@/lib/env";
 import { migrationStatus } from "@/lib/db/migrate";
-import { oidcRedirectUri } from "@/lib/auth/callback-url";
+import { oidcRedirectUri } from "@/lib/domain/callback-url";
 import { accountWideRead, assumeRole, callerIdentity, ProbeError, visibleCatalog, type AwsTarget } from "@/lib/aws/probes";
 import { roleSessionNameFromEmail, sessionTagsFromIdentity, sourceIdentityFromEmail } from "@/lib/domain/session-name";
 import type { AwsCredentials } from "@/lib/aws/config";

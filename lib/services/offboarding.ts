@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/services/audit";
 import { revokeAllAccessTokens } from "@/lib/services/access-tokens";
 import { startTransfer, toTransferView, type TransferView } from "@/lib/services/transfers";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/domain/permissions";
 import { isRowId } from "@/lib/domain/ids";
 import type { Prisma, User } from "@/generated/prisma/client";
 

@@ -4,7 +4,7 @@ import { assertVisible, isNameAvailable } from "@/lib/services/provisioning";
 import { isRowId } from "@/lib/domain/ids";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/domain/permissions";
 import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { MY_PRODUCTS_PAGE_SIZE, myProductSortDirection, type MyProductSort, type MyProductsQuery } from "@/lib/domain/my-products";
 import { Prisma } from "@/generated/prisma/client";

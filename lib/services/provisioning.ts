@@ -15,7 +15,7 @@ import { buildReservedTags, mergeTags, type Tag } from "@/lib/domain/tags";
 import { canTerminate, canUpdate, isBusy, recordStatusFromAnswer } from "@/lib/domain/status";
 import { isRowId } from "@/lib/domain/ids";
 import { ownerBoundValues } from "@/lib/domain/ownership";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/domain/permissions";
 import { planWarnings, type PlanResourceChange } from "@/lib/domain/plan";
 import type { ParameterChange, ParameterValues, UpdateProvisioningParameter } from "@/lib/domain/parameters";
 import type { Prisma, ProvisionedProduct, User } from "@/generated/prisma/client";

@@ -10,7 +10,7 @@ import { idempotencyToken } from "@/lib/services/tokens";
 import { trackRecord } from "@/lib/services/tracking";
 import { enqueueTransfer } from "@/lib/jobs/boss";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/domain/permissions";
 import { isRowId } from "@/lib/domain/ids";
 import { canUpdate, recordStatusFromAnswer } from "@/lib/domain/status";
 import { replacementWarnings } from "@/lib/domain/plan";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
 import { ISSUER } from "@/test/support/portal-fixtures";
 import { clearLogs, logLines } from "@/test/support/captured-logs";
-import type { LoginClaims } from "@/lib/auth/claims";
+import type { LoginClaims } from "@/lib/domain/claims";
 
 vi.mock("@/lib/logger", async (original) => (await import("@/test/support/captured-logs")).loggerWritingToMemory(await original()));
 

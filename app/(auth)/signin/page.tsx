@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/auth/sign-in-button";
-import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { safeCallbackUrl } from "@/lib/domain/callback-url";
 import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import type { LoginRefusal } from "@/lib/errors";

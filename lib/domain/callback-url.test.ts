@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CALLBACK_URL_MAX_LENGTH, safeCallbackUrl } from "@/lib/auth/callback-url";
+import { CALLBACK_URL_MAX_LENGTH, safeCallbackUrl } from "@/lib/domain/callback-url";
 
 const APP_URL = "http://localhost:3000";
 const safe = (value: unknown) => safeCallbackUrl(value, APP_URL);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readLoginClaims, roleFor } from "@/lib/auth/claims";
+import { readLoginClaims, roleFor } from "@/lib/domain/claims";
 
 const issuer = "http://localhost:3001";
 
