@@ -28,7 +28,7 @@ const loadValidation = () => (validation ??= import("@/lib/domain/provision-requ
 const ownAccountOf = (rules: SharingRules) => /^arn:[a-z-]+:sts::(\d{12}):/.exec(rules.ownerPrincipalArn ?? "")?.[1] ?? null;
 import { chosenParameters } from "@/lib/domain/ownership";
 import type { Tag } from "@/lib/domain/tags";
-import type { ProductDetail } from "@/lib/services/catalog";
+import type { ProductDetail, ProvisioningForm } from "@/lib/services/catalog";
 import type { ProductSummary } from "@/lib/services/products";
 import type { UpdatePreview } from "@/lib/services/provisioning";
 
@@ -72,6 +72,7 @@ export function ProvisionForm({
   ownerBoundKeys,
   sharing,
   existing,
+  initialForm,
 }: {
   product: ProductDetail;
   reservedKeys: string[];
@@ -80,6 +81,12 @@ export function ProvisionForm({
   /** The sharing parameter's rules, the server's own (lib/domain/sharing.ts). */
   sharing?: SharingRules;
   existing?: ExistingProduct;
+  /**
+   * The form of the version and launch path the page opens with, read on the server: the fields
+   * are in the first HTML (no "Loading…" that the form then pushes down). Another version or path
+   * is loaded when chosen.
+   */
+  initialForm?: { versionId: string; pathId: string | null; form: ProvisioningForm };
 }) {
   const mode = existing ? "update" : "launch";
   const router = useRouter();
@@ -88,7 +95,10 @@ export function ProvisionForm({
   const [versionId, setVersionId] = useState(existing?.versionId ?? product.defaultVersionId ?? product.versions[0]?.id ?? "");
   // An update keeps the product's own launch path (the server refuses another one).
   const [pathId, setPathId] = useState<string | null>(existing ? existing.pathId : (product.launchPaths[0]?.id ?? null));
-  const formQuery = useQuery(provisioningFormQuery(product.productId, versionId, pathId));
+  const formQuery = useQuery({
+    ...provisioningFormQuery(product.productId, versionId, pathId),
+    ...(initialForm && initialForm.versionId === versionId && initialForm.pathId === pathId ? { initialData: initialForm.form } : {}),
+  });
   const form = formQuery.data;
 
   const [name, setName] = useState(existing?.name ?? "");

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { sharingRulesFor } from "@/lib/services/identity";
-import { getProductDetail } from "@/lib/services/catalog";
+import { getProductDetail, getProvisioningForm } from "@/lib/services/catalog";
 import { ProvisionForm } from "@/components/products/provision-form";
 
 export const metadata: Metadata = { title: "Launch a product" };
@@ -17,6 +17,16 @@ export default async function LaunchPage({ params }: { params: Promise<{ product
     if ((error as { status?: number }).status === 404) notFound();
     throw error;
   });
+  // The form the page opens with, in the first HTML; when AWS does not answer now, the form
+  // loads it in the browser and says so there (with a retry) instead of failing the whole page.
+  const versionId = product.defaultVersionId ?? product.versions[0]?.id;
+  const pathId = product.launchPaths[0]?.id ?? null;
+  const initialForm = versionId
+    ? await getProvisioningForm(user, { productId, artifactId: versionId, ...(pathId ? { pathId } : {}) }).then(
+        (form) => ({ versionId, pathId, form }),
+        () => undefined,
+      )
+    : undefined;
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -32,7 +42,7 @@ export default async function LaunchPage({ params }: { params: Promise<{ product
           Support: {product.supportDescription} {product.supportEmail ? <a className="underline" href={`mailto:${product.supportEmail}`}>{product.supportEmail}</a> : null}
         </p>
       ) : null}
-      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} sharing={sharingRulesFor(user)} />
+      <ProvisionForm product={product} reservedKeys={env().RESERVED_TAG_KEYS} ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} sharing={sharingRulesFor(user)} initialForm={initialForm} />
     </>
   );
 }

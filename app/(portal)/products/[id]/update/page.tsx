@@ -38,7 +38,9 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
       <ProvisionForm
         product={product}
         reservedKeys={reservedKeys}
-        ownerBoundKeys={env().OWNER_BOUND_PARAMETERS} sharing={sharingRulesFor(user)}
+        ownerBoundKeys={env().OWNER_BOUND_PARAMETERS}
+        sharing={sharingRulesFor(user)}
+        initialForm={{ versionId: view.versionId, pathId: view.pathId, form }}
         existing={{
           id: view.id,
           name: view.name,
