@@ -10,8 +10,12 @@
  *   2. AWS calls per action from the emulator's call log;
  *   3. 200 launches by 50 people at once with 10% of Service Catalog calls throttled;
  *   4. status latency: AWS finishing a record to the portal's row showing it final;
- *   5. first-load JavaScript per route from the build.
+ *   5. two portal instances on one database under the same kind of storm (bench/instances.ts);
+ *   6. Lighthouse performance and accessibility of four pages, signed in (bench/lighthouse.ts);
+ *   7. first-load JavaScript per route from the build.
  * Prints a table and writes bench/results.json. Asserts nothing; not part of npm test.
+ * BENCH_STEPS=routes,aws,storm,instances,lighthouse,frontend runs only those (results go to
+ * bench/results.partial.json then), for trying one change without the whole 15 minutes.
  */
 import os from "node:os";
 import { writeFileSync } from "node:fs";
@@ -20,6 +24,12 @@ import { LAUNCHERS, PEOPLE, PRODUCTS, seed, sessionCookie } from "./seed";
 import { CONNECTIONS, load, RUNS, SECONDS, type LoadResult } from "./load";
 import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, waitSettled } from "./scenarios";
 import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
+import { startSecondInstance, twoInstanceStorm, type TwoInstances } from "./instances";
+import { lighthouseScores, type LighthouseRow } from "./lighthouse";
+
+const ALL_STEPS = ["routes", "aws", "storm", "instances", "lighthouse", "frontend"] as const;
+const STEPS = new Set((process.env.BENCH_STEPS ?? ALL_STEPS.join(",")).split(",").map((s) => s.trim()));
+const partial = ALL_STEPS.some((step) => !STEPS.has(step));
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -31,7 +41,8 @@ async function main() {
   const started = Date.now();
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString() };
   log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
-  const portal = await startBenchPortal({ portBase: Number(process.env.BENCH_PORT_BASE ?? 4700), dataDir: ".data/bench", log });
+  const portBase = Number(process.env.BENCH_PORT_BASE ?? 4700);
+  const portal = await startBenchPortal({ portBase, dataDir: ".data/bench", log });
   try {
     const seeded = await seed(portal.databaseUrl, log);
     const cookie = { few: await sessionCookie(seeded.few, portal.authSecret), many: await sessionCookie(seeded.many, portal.authSecret), admin: await sessionCookie(seeded.admin, portal.authSecret) };
@@ -63,15 +74,15 @@ async function main() {
       { route: "page /admin/audit (1,000,000 events)", url: u("/admin/audit"), cookie: cookie.admin, group: "other" },
     ];
     // Warm up every route (compilation caches, connection pools, the AWS session for the catalog).
-    for (const r of routes) for (let i = 0; i < 5; i++) await (await fetch(r.url, { headers: r.cookie ? { cookie: r.cookie } : {} })).arrayBuffer();
+    if (STEPS.has("routes")) for (const r of routes) for (let i = 0; i < 5; i++) await (await fetch(r.url, { headers: r.cookie ? { cookie: r.cookie } : {} })).arrayBuffer();
     const measured: (LoadResult & (typeof routes)[number])[] = [];
-    for (const r of routes) {
+    for (const r of STEPS.has("routes") ? routes : []) {
       const result = await load(r.url, r.cookie ? { cookie: r.cookie } : {});
       log(`${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`);
       measured.push({ ...r, ...result });
     }
-    const baseline = measured.find((r) => r.group === "baseline")!;
-    const me = measured.find((r) => r.group === "floor")!;
+    const baseline = measured.find((r) => r.group === "baseline") ?? ({ requestsPerSecond: NaN } as LoadResult);
+    const me = measured.find((r) => r.group === "floor") ?? ({ requestsPerSecond: NaN, p99Ms: NaN } as LoadResult);
     const rows: RouteRow[] = measured.map((r) => {
       const row: RouteRow = { route: r.route, group: r.group, requestsPerSecond: round(r.requestsPerSecond), p50Ms: r.p50Ms, p99Ms: r.p99Ms, bytesPerResponse: r.bytesPerResponse, non2xx: r.non2xx, ofBaseline: round(r.requestsPerSecond / baseline.requestsPerSecond, 2), ofMe: round(r.requestsPerSecond / me.requestsPerSecond, 2), p99OfMe: round(r.p99Ms / me.p99Ms, 2) };
       if (r.group === "my-products") {
@@ -84,40 +95,78 @@ async function main() {
       return row;
     });
 
-    // 2. AWS calls per action.
-    log("AWS calls per action");
-    const views = {
-      myProducts: await callsFor(portal.emulatorUrl, u("/products"), cookie.many, 20),
-      detail: await callsFor(portal.emulatorUrl, u(`/products/${seeded.productOfFew}`), cookie.few, 20),
-      adminList: await callsFor(portal.emulatorUrl, u("/admin/products"), cookie.admin, 20),
-    };
     const fresh = seeded.launchers[0]!;
     const freshCookie = await sessionCookie(fresh, portal.authSecret);
-    const assumeAcross100 = await callsFor(portal.emulatorUrl, u("/api/catalog"), freshCookie, 100);
     const bucket = await bucketProduct(portal.url, freshCookie);
-    await resetCalls(portal.emulatorUrl);
-    const single = await launch(portal.url, freshCookie, bucket, `bench-single-${started.toString(36)}`);
-    const singleStart = Date.now();
-    const singleSettled = await waitSettled(portal.databaseUrl, single.id ? [single.id] : [], singleStart, 60_000);
-    const singleCalls = await awsCalls(portal.emulatorUrl);
-    const aws = {
-      pageViews20: { myProducts: views.myProducts.serviceCatalog, detail: views.detail.serviceCatalog, adminList: views.adminList.serviceCatalog },
-      assumeRoleAcross100Requests: assumeAcross100.assumeRole,
-      launch: { status: single.status, provisionProduct: operation(singleCalls, "servicecatalog:ProvisionProduct"), describeRecord: operation(singleCalls, "servicecatalog:DescribeRecord"), secondsToAvailable: round(singleSettled.wallSeconds), byOperation: singleCalls.byOperation },
-    };
-    log(`AWS: ${JSON.stringify(aws)}`);
 
-    // 3 and 4. 200 launches by 50 people at once, 10% of Service Catalog calls throttled.
-    log(`${LAUNCHERS * 4} launches by ${LAUNCHERS} people at once, 10% of Service Catalog calls throttled`);
+    // 2. AWS calls per action.
+    let aws: Record<string, unknown> | undefined;
+    if (STEPS.has("aws")) {
+      log("AWS calls per action");
+      const views = {
+        myProducts: await callsFor(portal.emulatorUrl, u("/products"), cookie.many, 20),
+        detail: await callsFor(portal.emulatorUrl, u(`/products/${seeded.productOfFew}`), cookie.few, 20),
+        adminList: await callsFor(portal.emulatorUrl, u("/admin/products"), cookie.admin, 20),
+      };
+      const assumeAcross100 = await callsFor(portal.emulatorUrl, u("/api/catalog"), await sessionCookie(seeded.launchers[1]!, portal.authSecret), 100);
+      await resetCalls(portal.emulatorUrl);
+      const single = await launch(portal.url, freshCookie, bucket, `bench-single-${started.toString(36)}`);
+      const singleStart = Date.now();
+      const singleSettled = await waitSettled(portal.databaseUrl, single.id ? [single.id] : [], singleStart, 60_000);
+      const singleCalls = await awsCalls(portal.emulatorUrl);
+      aws = {
+        pageViews20: { myProducts: views.myProducts.serviceCatalog, detail: views.detail.serviceCatalog, adminList: views.adminList.serviceCatalog },
+        assumeRoleAcross100Requests: assumeAcross100.assumeRole,
+        launch: { status: single.status, provisionProduct: operation(singleCalls, "servicecatalog:ProvisionProduct"), describeRecord: operation(singleCalls, "servicecatalog:DescribeRecord"), secondsToAvailable: round(singleSettled.wallSeconds), byOperation: singleCalls.byOperation },
+      };
+      log(`AWS: ${JSON.stringify(aws)}`);
+    }
+
+    // 6 (run while the portal is quiet). Lighthouse, signed in as the person with 50 products.
+    let lighthouse: LighthouseRow[] | undefined;
+    if (STEPS.has("lighthouse")) {
+      log("Lighthouse");
+      lighthouse = await lighthouseScores(
+        [
+          { name: "Catalog", url: u("/catalog") },
+          { name: "My products", url: u("/products") },
+          { name: "Product detail", url: u(`/products/${seeded.productOfFew}`) },
+          { name: "Launch form", url: u(`/catalog/${bucket.productId}/launch`) },
+        ],
+        cookie.few,
+        log,
+      );
+    }
+
     const people = await Promise.all(seeded.launchers.map(async (user) => ({ user, cookie: await sessionCookie(user, portal.authSecret) })));
-    const storm = await launchStorm(portal.url, portal.emulatorUrl, portal.databaseUrl, people, bucket, 4, 0.1);
-    const latencies = await statusLatencies(portal.databaseUrl, storm.ids);
-    const { ids: _ids, ...stormSummary } = storm;
-    const statusLatency = { measured: latencies.length, medianSeconds: round(quantile(latencies, 0.5), 2), p99Seconds: round(quantile(latencies, 0.99), 2), target: "median ≤ 3 s" };
-    log(`storm: ${JSON.stringify(stormSummary)}; status latency ${JSON.stringify(statusLatency)}`);
+    // 3 and 4. 200 launches by 50 people at once, 10% of Service Catalog calls throttled.
+    let stormSummary: Omit<Awaited<ReturnType<typeof launchStorm>>, "ids"> | undefined;
+    let statusLatency: Record<string, unknown> | undefined;
+    if (STEPS.has("storm")) {
+      log(`${LAUNCHERS * 4} launches by ${LAUNCHERS} people at once, 10% of Service Catalog calls throttled`);
+      const storm = await launchStorm(portal.url, portal.emulatorUrl, portal.databaseUrl, people, bucket, 4, 0.1);
+      const latencies = await statusLatencies(portal.databaseUrl, storm.ids);
+      const { ids: _ids, ...summary } = storm;
+      stormSummary = summary;
+      statusLatency = { measured: latencies.length, medianSeconds: round(quantile(latencies, 0.5), 2), p99Seconds: round(quantile(latencies, 0.99), 2), target: "median ≤ 3 s" };
+      log(`storm: ${JSON.stringify(stormSummary)}; status latency ${JSON.stringify(statusLatency)}`);
+    }
+
+    // 5. Two instances on one database: 100 launches, alternately through each, 10% throttled.
+    let twoInstances: TwoInstances | undefined;
+    if (STEPS.has("instances")) {
+      log(`two instances: ${LAUNCHERS * 2} launches alternately through each, 10% of Service Catalog calls throttled`);
+      const second = await startSecondInstance({ port: portBase + 4, databaseUrl: portal.databaseUrl, emulatorUrl: portal.emulatorUrl, oidcIssuer: `http://localhost:${portBase + 1}`, authSecret: portal.authSecret, log });
+      try {
+        twoInstances = await twoInstanceStorm([portal.url, second.url], portal.emulatorUrl, portal.databaseUrl, people, bucket, 2);
+      } finally {
+        await second.stop();
+      }
+      log(`two instances: ${JSON.stringify(twoInstances)}`);
+    }
 
     // 5. First-load JavaScript.
-    const frontEnd = FRONT_END_ROUTES.map((r) => ({ ...firstLoadJs(".next", r.appRoute), route: r.name, target: "≤ 150 KB" }));
+    const frontEnd = STEPS.has("frontend") ? FRONT_END_ROUTES.map((r) => ({ ...firstLoadJs(".next", r.appRoute), route: r.name, target: "≤ 150 KB" })) : [];
 
     const results = {
       machine,
@@ -126,33 +175,49 @@ async function main() {
       aws,
       storm: stormSummary,
       statusLatency,
+      twoInstances,
+      lighthouse,
       frontEnd,
     };
-    writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(partial ? "bench/results.partial.json" : "bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
     console.log(markdown(results));
   } finally {
     await portal.stop();
   }
 }
 
-function markdown(r: { machine: Record<string, unknown>; routes: RouteRow[]; aws: Record<string, unknown>; storm: Omit<Awaited<ReturnType<typeof launchStorm>>, "ids">; statusLatency: Record<string, unknown>; frontEnd: { route: string; firstLoadJsGzipKb: number }[] }): string {
+function markdown(r: {
+  machine: Record<string, unknown>;
+  routes: RouteRow[];
+  aws?: Record<string, unknown>;
+  storm?: Omit<Awaited<ReturnType<typeof launchStorm>>, "ids">;
+  statusLatency?: Record<string, unknown>;
+  twoInstances?: TwoInstances;
+  lighthouse?: LighthouseRow[];
+  frontEnd: { route: string; firstLoadJsGzipKb: number }[];
+}): string {
   const m = r.machine;
-  const lines = [
-    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. 20 connections, median of 3 × 4 s runs.`,
-    "",
-    "| Route | req/s | × baseline | × /api/me | p50 ms | p99 ms | p99 × /api/me | bytes | target |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ...r.routes.map((x) => `| ${x.route.trim()} | ${x.requestsPerSecond} | ${x.ofBaseline} | ${x.ofMe} | ${x.p50Ms} | ${x.p99Ms} | ${x.p99OfMe} | ${x.bytesPerResponse} | ${x.target ? `${x.pass ? "✓" : "✗"} ${x.target}` : ""} |`),
-    "",
-    `AWS calls: ${JSON.stringify(r.aws)}`,
-    "",
-    `200 launches: ${JSON.stringify(r.storm)}`,
-    `Status latency: ${JSON.stringify(r.statusLatency)}`,
-    "",
-    "| Route | first-load JS (gzip) |",
-    "|---|---:|",
-    ...r.frontEnd.map((f) => `| ${f.route} | ${f.firstLoadJsGzipKb} KB ${f.firstLoadJsGzipKb <= 150 ? "✓" : "✗"} |`),
-  ];
+  const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. 20 connections, median of 3 × 4 s runs.`, ""];
+  if (r.routes.length) {
+    lines.push(
+      "| Route | req/s | × baseline | × /api/me | p50 ms | p99 ms | p99 × /api/me | bytes | target |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+      ...r.routes.map((x) => `| ${x.route.trim()} | ${x.requestsPerSecond} | ${x.ofBaseline} | ${x.ofMe} | ${x.p50Ms} | ${x.p99Ms} | ${x.p99OfMe} | ${x.bytesPerResponse} | ${x.target ? `${x.pass ? "✓" : "✗"} ${x.target}` : ""} |`),
+      "",
+    );
+  }
+  if (r.aws) lines.push(`AWS calls: ${JSON.stringify(r.aws)}`, "");
+  if (r.storm) lines.push(`200 launches: ${JSON.stringify(r.storm)}`, `Status latency: ${JSON.stringify(r.statusLatency)}`, "");
+  if (r.twoInstances) lines.push(`Two instances: ${JSON.stringify(r.twoInstances)}`, "");
+  if (r.lighthouse) {
+    lines.push(
+      "| Page | Lighthouse | performance | accessibility | LCP ms | TBT ms | CLS |",
+      "|---|---|---:|---:|---:|---:|---:|",
+      ...r.lighthouse.map((l) => `| ${l.page} | ${l.preset} | ${l.performance} ${l.performance >= 95 ? "✓" : "✗"} | ${l.accessibility} ${l.accessibility === 100 ? "✓" : "✗"} | ${l.lcpMs} | ${l.tbtMs} | ${l.cls} |`),
+      "",
+    );
+  }
+  if (r.frontEnd.length) lines.push("| Route | first-load JS (gzip) |", "|---|---:|", ...r.frontEnd.map((f) => `| ${f.route} | ${f.firstLoadJsGzipKb} KB ${f.firstLoadJsGzipKb <= 150 ? "✓" : "✗"} |`));
   return lines.join("\n");
 }
 

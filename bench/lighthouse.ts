@@ -1,0 +1,61 @@
+/**
+ * Lighthouse (npm `lighthouse`, driving Debian's Chromium) on the pages people use most, signed
+ * in: the session cookie goes with every request Lighthouse makes. Performance and accessibility
+ * scores (0–100) for Lighthouse's default mobile run (simulated slow 4G and a 4× slower CPU) and
+ * its desktop preset. Runs against `next start`; one run per page and preset (Lighthouse's own
+ * simulation is deterministic enough that the median of more runs moved scores by a point here).
+ */
+import lighthouse, { desktopConfig } from "lighthouse";
+import * as chromeLauncher from "chrome-launcher";
+
+export type LighthouseRow = { page: string; preset: "mobile" | "desktop"; performance: number; accessibility: number; lcpMs: number; tbtMs: number; cls: number; failedA11yAudits: string[] };
+
+const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+
+/** One Lighthouse run in a Chromium of its own; Lighthouse sometimes loses a trace (NO_NAVSTART), so up to 3 tries. */
+async function run(url: string, cookie: string, preset: "mobile" | "desktop") {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    try {
+      const result = await lighthouse(
+        url,
+        { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], extraHeaders: { Cookie: cookie } },
+        preset === "desktop" ? desktopConfig : undefined,
+      );
+      const lhr = result?.lhr;
+      if (!lhr) throw new Error(`Lighthouse returned nothing for ${url}`);
+      if (lhr.runtimeError) throw new Error(`Lighthouse could not load ${url}: ${lhr.runtimeError.message}`);
+      return lhr;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      chrome.kill();
+    }
+  }
+  throw lastError;
+}
+
+export async function lighthouseScores(pages: { name: string; url: string }[], cookie: string, log: (line: string) => void): Promise<LighthouseRow[]> {
+  const rows: LighthouseRow[] = [];
+  for (const preset of ["mobile", "desktop"] as const) {
+    for (const page of pages) {
+      const lhr = await run(page.url, cookie, preset);
+      const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+      const failedA11yAudits = (lhr.categories.accessibility?.auditRefs ?? []).filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1).map((ref) => ref.id);
+      const row: LighthouseRow = {
+        page: page.name,
+        preset,
+        performance: score("performance"),
+        accessibility: score("accessibility"),
+        lcpMs: Math.round(lhr.audits["largest-contentful-paint"]?.numericValue ?? NaN),
+        tbtMs: Math.round(lhr.audits["total-blocking-time"]?.numericValue ?? NaN),
+        cls: Math.round((lhr.audits["cumulative-layout-shift"]?.numericValue ?? NaN) * 1000) / 1000,
+        failedA11yAudits,
+      };
+      log(`lighthouse ${preset} ${page.name}: performance ${row.performance}, accessibility ${row.accessibility}, CLS ${row.cls}${failedA11yAudits.length ? ` (${failedA11yAudits.join(", ")})` : ""}`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
