@@ -127,7 +127,7 @@ describe("asUser", () => {
     await backend.control("faults", { method: "POST", body: JSON.stringify({ expireSessions: true }) });
     await resetCalls(backend);
     const result = await asUser(identity, "Loading the catalog", (client) => sc.searchProducts(client));
-    expect(result.ProductViewSummaries?.length).toBeGreaterThan(0);
+    expect(result.length).toBeGreaterThan(0);
     expect(await callCount(backend, "sts:AssumeRole")).toBe(1);
     const after = await sessions.sessionFor(identity);
     expect(after).not.toBe(before);

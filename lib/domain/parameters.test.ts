@@ -464,13 +464,13 @@ describe("toProvisioningParameters", () => {
     expect(
       toProvisioningParameters({ S3UserARNs: ["arn:a", "arn:b"], EC2InstanceType: "t3.small", Extra: "x" }, [instanceType, volumeSize, userArns]),
     ).toEqual([
-      { Key: "EC2InstanceType", Value: "t3.small" },
-      { Key: "S3UserARNs", Value: "arn:a,arn:b" },
+      { key: "EC2InstanceType", value: "t3.small" },
+      { key: "S3UserARNs", value: "arn:a,arn:b" },
     ]);
   });
 
   it("sends an empty list as an empty string", () => {
-    expect(toProvisioningParameters({ S3UserARNs: [] }, [userArns])).toEqual([{ Key: "S3UserARNs", Value: "" }]);
+    expect(toProvisioningParameters({ S3UserARNs: [] }, [userArns])).toEqual([{ key: "S3UserARNs", value: "" }]);
   });
 });
 
@@ -501,10 +501,10 @@ describe("updates", () => {
 
   it("builds UpdateProvisionedProduct parameters with UsePreviousValue for the rest", () => {
     expect(toUpdateParameters(current, { ...current, EC2InstanceType: "t3.large", DBPassword: "" }, params)).toEqual([
-      { Key: "EC2InstanceType", Value: "t3.large" },
-      { Key: "VolumeSize", UsePreviousValue: true },
-      { Key: "S3UserARNs", UsePreviousValue: true },
-      { Key: "DBPassword", UsePreviousValue: true },
+      { key: "EC2InstanceType", value: "t3.large" },
+      { key: "VolumeSize", usePrevious: true },
+      { key: "S3UserARNs", usePrevious: true },
+      { key: "DBPassword", usePrevious: true },
     ]);
   });
 
@@ -512,21 +512,21 @@ describe("updates", () => {
     const newParam = param("Encryption", { defaultValue: "AES256" });
     const next = { ...current, Encryption: "aws:kms" };
     expect(parameterChanges(current, next, [...params, newParam]).at(-1)).toEqual({ key: "Encryption", label: "Encryption", before: null, after: "aws:kms" });
-    expect(toUpdateParameters(current, next, [...params, newParam]).at(-1)).toEqual({ Key: "Encryption", Value: "aws:kms" });
+    expect(toUpdateParameters(current, next, [...params, newParam]).at(-1)).toEqual({ key: "Encryption", value: "aws:kms" });
   });
 
   it("leaves out a new parameter without a value, and a new NoEcho one left blank, so the Default applies", () => {
     const extra = [param("Encryption", { defaultValue: "AES256" }), param("ApiKey", { noEcho: true, defaultValue: "x" })];
     const out = toUpdateParameters(current, { ...current, ApiKey: "" }, [...params, ...extra]);
-    expect(out.map((p) => p.Key)).toEqual(["EC2InstanceType", "VolumeSize", "S3UserARNs", "DBPassword"]);
+    expect(out.map((p) => p.key)).toEqual(["EC2InstanceType", "VolumeSize", "S3UserARNs", "DBPassword"]);
   });
 
   it("keeps a parameter the form did not send", () => {
-    expect(toUpdateParameters(current, {}, [instanceType])).toEqual([{ Key: "EC2InstanceType", UsePreviousValue: true }]);
+    expect(toUpdateParameters(current, {}, [instanceType])).toEqual([{ key: "EC2InstanceType", usePrevious: true }]);
   });
 
   it("does not send parameters the new version dropped", () => {
-    expect(toUpdateParameters(current, current, [instanceType]).map((p) => p.Key)).toEqual(["EC2InstanceType"]);
+    expect(toUpdateParameters(current, current, [instanceType]).map((p) => p.key)).toEqual(["EC2InstanceType"]);
   });
 });
 
@@ -548,7 +548,7 @@ describe("a NoEcho parameter with a Default (AWS sends it masked)", () => {
 
   it("a value given is checked, sent and stored masked", () => {
     expect(issues(buildParameterSchema([secretWithRealDefault]), { ApiKey: "short" })).toEqual([["ApiKey", "Api Key must be at least 12 characters long"]]);
-    expect(toProvisioningParameters({ ApiKey: "a-long-enough-key" }, [secretWithRealDefault])).toEqual([{ Key: "ApiKey", Value: "a-long-enough-key" }]);
+    expect(toProvisioningParameters({ ApiKey: "a-long-enough-key" }, [secretWithRealDefault])).toEqual([{ key: "ApiKey", value: "a-long-enough-key" }]);
     expect(maskNoEcho({ ApiKey: "a-long-enough-key" }, [secretWithRealDefault])).toEqual({ ApiKey: "****" });
   });
 });

@@ -376,12 +376,12 @@ function serialise(value: ParameterValue): string {
   return Array.isArray(value) ? value.map((item) => item.trim()).join(",") : value;
 }
 
-/** The ProvisioningParameters for ProvisionProduct, in the product's order; unset keys left out. */
-export function toProvisioningParameters(values: ParameterValues, params: readonly ProvisioningParameter[]): { Key: string; Value: string }[] {
-  const out: { Key: string; Value: string }[] = [];
+/** The parameters for ProvisionProduct, in the product's order; unset keys left out. */
+export function toProvisioningParameters(values: ParameterValues, params: readonly ProvisioningParameter[]): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
   for (const param of params) {
     const value = values[param.key];
-    if (value !== undefined && !isBlankSecretWithDefault(param, value)) out.push({ Key: param.key, Value: serialise(value) });
+    if (value !== undefined && !isBlankSecretWithDefault(param, value)) out.push({ key: param.key, value: serialise(value) });
   }
   return out;
 }
@@ -447,19 +447,20 @@ export function parameterChanges(
   );
 }
 
-export type UpdateProvisioningParameter = { Key: string; Value: string } | { Key: string; UsePreviousValue: true };
+/** A parameter of an update: a new value, or the one it has (AWS's UsePreviousValue). */
+export type ParameterSetting = { key: string; value: string } | { key: string; usePrevious: true };
 
 /**
- * The ProvisioningParameters for UpdateProvisionedProduct (and for a plan): changed values as
- * values, the rest with UsePreviousValue, new parameters without a value left out.
+ * The parameters for UpdateProvisionedProduct (and for a plan): changed values as values, the
+ * rest kept as they are (UsePreviousValue), new parameters without a value left out.
  */
 export function toUpdateParameters(
   current: ParameterValues,
   next: ParameterValues,
   params: readonly ProvisioningParameter[],
-): UpdateProvisioningParameter[] {
-  return compareParameters(current, next, params).flatMap((v): UpdateProvisioningParameter[] =>
-    v.outcome === "change" ? [{ Key: v.key, Value: v.value }] : v.outcome === "keep" ? [{ Key: v.key, UsePreviousValue: true }] : [],
+): ParameterSetting[] {
+  return compareParameters(current, next, params).flatMap((v): ParameterSetting[] =>
+    v.outcome === "change" ? [{ key: v.key, value: v.value }] : v.outcome === "keep" ? [{ key: v.key, usePrevious: true }] : [],
   );
 }
 

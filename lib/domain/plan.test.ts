@@ -4,7 +4,6 @@ import {
   describeResourceChange,
   planLosesData,
   planWarnings,
-  resourceChangeFromAws,
   terminationConsequences,
   type PlanResourceChange,
 } from "./plan";
@@ -131,32 +130,6 @@ describe("assessPlan / planWarnings / planLosesData", () => {
   it("tells whether data would be lost", () => {
     expect(planLosesData(changes)).toBe(true);
     expect(planLosesData([change("AWS::EC2::Instance", "MODIFY", "CONDITIONAL")])).toBe(false);
-  });
-});
-
-describe("resourceChangeFromAws", () => {
-  it("maps the SDK's shape", () => {
-    expect(
-      resourceChangeFromAws({
-        Action: "MODIFY",
-        LogicalResourceId: "Web",
-        PhysicalResourceId: "i-123",
-        ResourceType: "AWS::EC2::Instance",
-        Replacement: "TRUE",
-        Details: [{ Target: { Attribute: "Properties", Name: "ImageId", RequiresRecreation: "ALWAYS" }, Evaluation: "Static", CausingEntity: "ImageId" }],
-      }),
-    ).toEqual({
-      action: "MODIFY",
-      logicalResourceId: "Web",
-      physicalResourceId: "i-123",
-      resourceType: "AWS::EC2::Instance",
-      replacement: "TRUE",
-      details: [{ target: { attribute: "Properties", name: "ImageId", requiresRecreation: "ALWAYS" }, evaluation: "Static", causingEntity: "ImageId" }],
-    });
-  });
-
-  it("fills missing fields", () => {
-    expect(resourceChangeFromAws({})).toEqual({ action: "MODIFY", logicalResourceId: "", resourceType: "" });
   });
 });
 

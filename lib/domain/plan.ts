@@ -17,7 +17,7 @@ export type PlanResourceChangeDetail = {
   causingEntity?: string;
 };
 
-/** One of DescribeProvisionedProductPlan's ResourceChanges (see `resourceChangeFromAws`). */
+/** One of DescribeProvisionedProductPlan's ResourceChanges, in the portal's words (lib/aws maps AWS's). */
 export type PlanResourceChange = {
   /** ADD | MODIFY | REMOVE | IMPORT; anything else is shown as a change. */
   action: PlanAction | (string & {});
@@ -28,45 +28,6 @@ export type PlanResourceChange = {
   replacement?: PlanReplacement | (string & {});
   details?: PlanResourceChangeDetail[];
 };
-
-/** The AWS SDK's ResourceChange shape, declared here so this module stays free of the SDK. */
-export type AwsResourceChange = {
-  Action?: string;
-  LogicalResourceId?: string;
-  PhysicalResourceId?: string;
-  ResourceType?: string;
-  Replacement?: string;
-  Details?: {
-    Target?: { Attribute?: string; Name?: string; RequiresRecreation?: string };
-    Evaluation?: string;
-    CausingEntity?: string;
-  }[];
-};
-
-export function resourceChangeFromAws(change: AwsResourceChange): PlanResourceChange {
-  const out: PlanResourceChange = {
-    action: change.Action ?? "MODIFY",
-    logicalResourceId: change.LogicalResourceId ?? "",
-    resourceType: change.ResourceType ?? "",
-  };
-  if (change.PhysicalResourceId) out.physicalResourceId = change.PhysicalResourceId;
-  if (change.Replacement) out.replacement = change.Replacement;
-  if (change.Details?.length) {
-    out.details = change.Details.map((d) => {
-      const detail: PlanResourceChangeDetail = {};
-      if (d.Target) {
-        detail.target = {};
-        if (d.Target.Attribute) detail.target.attribute = d.Target.Attribute;
-        if (d.Target.Name) detail.target.name = d.Target.Name;
-        if (d.Target.RequiresRecreation) detail.target.requiresRecreation = d.Target.RequiresRecreation;
-      }
-      if (d.Evaluation) detail.evaluation = d.Evaluation;
-      if (d.CausingEntity) detail.causingEntity = d.CausingEntity;
-      return detail;
-    });
-  }
-  return out;
-}
 
 export type PlanSeverity = "danger" | "warning" | "info";
 

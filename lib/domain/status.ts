@@ -144,7 +144,7 @@ export function statusMessageAfterRecord(recordType: RecordType, recordStatus: R
  * answer with a record that has already ended, and only tracking applies what its end means
  * (the product's status, an update's new values), so tracking must be the one to see it end.
  */
-export function recordStatusFromAnswer(status: string | undefined): RecordStatus {
-  if (status === undefined || !isRecordStatus(status)) return "CREATED";
+export function recordStatusFromAnswer(status: string | null | undefined): RecordStatus {
+  if (status === undefined || status === null || !isRecordStatus(status)) return "CREATED";
   return isFinalRecordStatus(status) ? "IN_PROGRESS" : status;
 }

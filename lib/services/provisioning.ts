@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { asUser, sc, type ScClient } from "@/lib/aws/service-catalog";
+import { asUser, sc, type RecordAnswer, type ScClient } from "@/lib/aws/service-catalog";
 import { identityOf, principalArnOf, sharingRulesFor } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm, type ProductVersion, type ProvisioningForm } from "@/lib/services/catalog";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
@@ -17,7 +17,7 @@ import { isRowId } from "@/lib/domain/ids";
 import { ownerBoundValues } from "@/lib/domain/ownership";
 import { can } from "@/lib/domain/permissions";
 import { planWarnings, type PlanResourceChange } from "@/lib/domain/plan";
-import type { ParameterChange, ParameterValues, UpdateProvisioningParameter } from "@/lib/domain/parameters";
+import type { ParameterChange, ParameterValues, ParameterSetting } from "@/lib/domain/parameters";
 import type { Prisma, ProvisionedProduct, User } from "@/generated/prisma/client";
 
 type Actor = { user: User; requestId?: string | null };
@@ -29,7 +29,6 @@ function finalTags(user: User, request: Pick<ProvisionRequest, "tags" | "tagOpti
   return mergeTags([...request.tags, ...fromOptions], reserved);
 }
 
-const toAwsTags = (tags: Tag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }));
 
 type RequestContext = { mode: "launch" } | { mode: "update"; product: ProvisionedProduct };
 
@@ -162,19 +161,18 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
         name: row.name,
         token: row.provisionToken,
         parameters: toProvisioningParameters(request.parameters, form.parameters),
-        tags: toAwsTags(row.tags as Tag[]),
+        tags: row.tags as Tag[],
       });
     });
-    const detail = result.RecordDetail;
     const updated = await db.$transaction(async (tx) => {
       // Only while the row has no AWS id: a reconciliation may have attached it meanwhile (and
       // tracking moved it on); what it wrote is newer than this answer.
       await tx.provisionedProduct.updateMany({
         where: { id: row.id, awsProvisionedProductId: null },
-        data: { status: "UNDER_CHANGE", awsProvisionedProductId: detail?.ProvisionedProductId ?? null, lastRecordId: detail?.RecordId ?? null, statusMessage: null },
+        data: { status: "UNDER_CHANGE", awsProvisionedProductId: result.provisionedProductId, lastRecordId: result.recordId, statusMessage: null },
       });
       if (pendingRecord) {
-        await tx.provisioningRecord.updateMany({ where: { id: pendingRecord.id, recordId: null }, data: { recordId: detail?.RecordId ?? null, status: recordStatusFromAnswer(detail?.Status) } });
+        await tx.provisioningRecord.updateMany({ where: { id: pendingRecord.id, recordId: null }, data: { recordId: result.recordId, status: recordStatusFromAnswer(result.status) } });
       }
       return tx.provisionedProduct.findUniqueOrThrow({ where: { id: row.id } });
     });
@@ -267,7 +265,7 @@ function assertChangeable(product: ProvisionedProduct, change: "update" | "termi
 }
 
 type UpdatePlan = {
-  parameters: UpdateProvisioningParameter[];
+  parameters: ParameterSetting[];
   changed: ParameterChange[];
   versionChanged: boolean;
   request: ProvisionRequest;
@@ -357,7 +355,7 @@ export async function updateProduct(actor: Actor, id: string, body: unknown): Pr
         ...(product.pathId ? { pathId: product.pathId } : {}),
         token: idempotencyToken(recordRow.id, "update"),
         parameters: plan.parameters,
-        tags: toAwsTags(tags),
+        tags,
       }),
   });
 }
@@ -409,15 +407,15 @@ async function sendChange(
     details?: Prisma.InputJsonValue | undefined;
     /** Sent with the admin role's session (an admin acting on someone else's product). */
     asAdmin?: boolean;
-    call: (client: ScClient) => Promise<{ RecordDetail?: { RecordId?: string; Status?: string } }>;
+    call: (client: ScClient) => Promise<RecordAnswer>;
   },
 ): Promise<ProvisionedProduct> {
   const target = { type: "provisioned-product", id: product.id };
   try {
     const result = await asUser(identityOf(actor.user), change.context, change.call, change.asAdmin ? "admin" : "enduser");
-    const recordId = result.RecordDetail?.RecordId ?? null;
+    const recordId = result.recordId;
     const updated = await db.$transaction(async (tx) => {
-      await tx.provisioningRecord.update({ where: { id: recordRowId }, data: { recordId, status: recordStatusFromAnswer(result.RecordDetail?.Status) } });
+      await tx.provisioningRecord.update({ where: { id: recordRowId }, data: { recordId, status: recordStatusFromAnswer(result.status) } });
       return tx.provisionedProduct.update({ where: { id: product.id }, data: { status: "UNDER_CHANGE", statusMessage: null, lastRecordId: recordId } });
     });
     await recordAudit({ actor: actor.user, action: change.action, target, outcome: "SUCCESS", requestId: actor.requestId, ...(change.details ? { details: change.details } : {}) });

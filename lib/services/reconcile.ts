@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { asUser, sc } from "@/lib/aws/service-catalog";
+import { asUser, sc, type ScannedProduct } from "@/lib/aws/service-catalog";
 import { SYSTEM_IDENTITY } from "@/lib/aws/sessions";
 import { getProvisioningForm } from "@/lib/services/catalog";
 import { submitProvision } from "@/lib/services/provisioning";
@@ -8,7 +8,6 @@ import { recordAudit } from "@/lib/services/audit";
 import { enqueueTracking } from "@/lib/jobs/boss";
 import { logger } from "@/lib/logger";
 import { isFinalRecordStatus } from "@/lib/domain/status";
-import type { ProvisionedProductDetail as ScannedProduct } from "@aws-sdk/client-service-catalog";
 
 export type ReconcileReport = {
   scanned: number;
@@ -33,25 +32,13 @@ export type ReconcileReport = {
  */
 const PENDING_GRACE_MS = 30_000;
 
-type AwsProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
+type AwsProduct = ScannedProduct;
 
 async function scanAccount(): Promise<Map<string, AwsProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
-    async (client) => {
-      const byId = new Map<string, AwsProduct>();
-      let token: string | undefined;
-      do {
-        const page = await sc.scanAccount(client, token);
-        for (const p of (page.ProvisionedProducts ?? []) as ScannedProduct[]) {
-          if (!p.Id) continue;
-          byId.set(p.Id, { id: p.Id, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}), ...(p.IdempotencyToken ? { token: p.IdempotencyToken } : {}) });
-        }
-        token = page.NextPageToken || undefined;
-      } while (token);
-      return byId;
-    },
+    async (client) => new Map((await sc.scanAccount(client)).map((p): [string, AwsProduct] => [p.id, p])),
     "admin",
   );
 }

@@ -37,18 +37,16 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   // Asked with the session that sent the request: after a transfer the previous owner can no
   // longer see the product's records, and an admin's request is the admin role's.
   const described = await asUser(identityOf(record.sentBy ?? product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!), record.sentAsAdmin ? "admin" : "enduser");
-  const detail = described.RecordDetail;
-  const status = detail?.Status ?? record.status;
-  const errors = (detail?.RecordErrors ?? []).map((e) => ({ code: e.Code ?? "", description: e.Description ?? "" }));
+  const status = described.status ?? record.status;
+  const { errors, outputs } = described;
   const final = isFinalRecordStatus(status);
-  const outputs = (described.RecordOutputs ?? []).map((o) => ({ key: o.OutputKey ?? "", value: o.OutputValue ?? "", description: o.Description ?? "" }));
 
   // Compare-and-set on the status read above: when another tracker (another portal instance,
   // a retried job) got there first, this look changes nothing and writes no second audit event.
   const applied = await db.$transaction(async (tx) => {
     const claimed = await tx.provisioningRecord.updateMany({
       where: { id: record.id, status: record.status },
-      data: { status, errors: errors as Prisma.InputJsonValue, ...(final ? { completedAt: detail?.UpdatedTime ?? new Date() } : {}) },
+      data: { status, errors: errors as Prisma.InputJsonValue, ...(final ? { completedAt: described.updatedAt ?? new Date() } : {}) },
     });
     if (claimed.count === 0) return false;
     // Only the product's latest record decides its status.

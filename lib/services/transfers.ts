@@ -15,7 +15,7 @@ import { isRowId } from "@/lib/domain/ids";
 import { canUpdate, recordStatusFromAnswer } from "@/lib/domain/status";
 import { replacementWarnings } from "@/lib/domain/plan";
 import { TRANSFER_STEPS, transferChanges, updateNeeded, type TransferChanges } from "@/lib/domain/transfer";
-import type { ParameterValues, UpdateProvisioningParameter } from "@/lib/domain/parameters";
+import type { ParameterValues, ParameterSetting } from "@/lib/domain/parameters";
 import type { Tag } from "@/lib/domain/tags";
 import type { OwnershipTransfer, Prisma, ProvisionedProduct, TransferStatus, User } from "@/generated/prisma/client";
 
@@ -149,9 +149,9 @@ async function changesFor(product: ProvisionedProduct, from: User, to: User, for
 }
 
 /** The update's parameters: owner-bound ones set anew, every other one the product has kept as is. */
-function updateParameters(declared: { key: string }[], stored: ParameterValues, newValues: Record<string, string>): UpdateProvisioningParameter[] {
-  return declared.flatMap((p): UpdateProvisioningParameter[] =>
-    newValues[p.key] !== undefined ? [{ Key: p.key, Value: newValues[p.key]! }] : stored[p.key] !== undefined ? [{ Key: p.key, UsePreviousValue: true }] : [],
+function updateParameters(declared: { key: string }[], stored: ParameterValues, newValues: Record<string, string>): ParameterSetting[] {
+  return declared.flatMap((p): ParameterSetting[] =>
+    newValues[p.key] !== undefined ? [{ key: p.key, value: newValues[p.key]! }] : stored[p.key] !== undefined ? [{ key: p.key, usePrevious: true }] : [],
   );
 }
 
@@ -180,7 +180,7 @@ export async function previewTransfer(actor: Actor, productId: string, toUserId:
           artifactId: product.provisioningArtifactId,
           ...(product.pathId ? { pathId: product.pathId } : {}),
           parameters: updateParameters(declared, product.parameters as ParameterValues, changes.update.parameters),
-          ...(changes.update.tags ? { tags: changes.update.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
+          ...(changes.update.tags ? { tags: changes.update.tags } : {}),
         }),
       "admin",
     );
@@ -363,8 +363,8 @@ async function stepOwner(t: TransferRow): Promise<"done" | "wait" | "moved"> {
     const token = idempotencyToken(`${t.id}:${progress.ownerAttempt ?? 0}`, "transfer-owner");
     const answer = await asUser(identityOf(t.requestedBy), "Changing the owner in Service Catalog", (client) => sc.changeOwner(client, t.provisionedProduct.awsProvisionedProductId!, to, token), "admin");
     await db.$transaction([
-      db.provisioningRecord.updateMany({ where: { id: rowId, recordId: null }, data: { recordId: answer.RecordId ?? null, status: recordStatusFromAnswer(answer.Status) } }),
-      db.provisionedProduct.update({ where: { id: t.provisionedProductId }, data: { lastRecordId: answer.RecordId ?? null } }),
+      db.provisioningRecord.updateMany({ where: { id: rowId, recordId: null }, data: { recordId: answer.recordId, status: recordStatusFromAnswer(answer.status) } }),
+      db.provisionedProduct.update({ where: { id: t.provisionedProductId }, data: { lastRecordId: answer.recordId } }),
     ]);
   }
   return followRecord(rowId, (reason) => `AWS did not change the owner: ${reason}`);
@@ -379,14 +379,13 @@ async function stepUpdate(t: TransferRow): Promise<"done" | "wait" | "stopped" |
     return (await advance(t, { step: 3, patch: { updateSkipped: true } })) ? "done" : "moved";
   }
   const parameters = updateParameters(declared, product.parameters as ParameterValues, changes.update.parameters);
-  const awsTags = changes.update.tags?.map((tag) => ({ Key: tag.key, Value: tag.value }));
   const target = {
     provisionedProductId: product.awsProvisionedProductId!,
     productId: product.productId,
     artifactId: product.provisioningArtifactId,
     ...(product.pathId ? { pathId: product.pathId } : {}),
     parameters,
-    ...(awsTags ? { tags: awsTags } : {}),
+    ...(changes.update.tags ? { tags: changes.update.tags } : {}),
   };
   let rowId = progress.updateRecordRowId;
   if (!rowId) {
@@ -429,9 +428,9 @@ async function stepUpdate(t: TransferRow): Promise<"done" | "wait" | "stopped" |
   if (!row.recordId) {
     const token = idempotencyToken(`${t.id}:${progress.updateAttempt ?? 0}`, "transfer-update");
     const answer = await asUser(identityOf(t.toUser), "Updating the tags and access for the new owner", (client) => sc.updateProvisionedProduct(client, { ...target, token }));
-    const recordId = answer.RecordDetail?.RecordId ?? null;
+    const recordId = answer.recordId;
     await db.$transaction([
-      db.provisioningRecord.updateMany({ where: { id: rowId, recordId: null }, data: { recordId, status: recordStatusFromAnswer(answer.RecordDetail?.Status) } }),
+      db.provisioningRecord.updateMany({ where: { id: rowId, recordId: null }, data: { recordId, status: recordStatusFromAnswer(answer.status) } }),
       db.provisionedProduct.update({ where: { id: product.id }, data: { status: "UNDER_CHANGE", statusMessage: null, lastRecordId: recordId } }),
     ]);
   }
