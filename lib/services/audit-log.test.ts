@@ -23,6 +23,7 @@ let people: People;
 let services: {
   log: typeof import("@/lib/services/audit-log");
   provisioning: typeof import("@/lib/services/provisioning");
+  products: typeof import("@/lib/services/products");
   query: typeof import("@/lib/domain/audit-query");
   db: typeof import("@/lib/db").db;
   logs: typeof import("@/test/support/captured-logs");
@@ -37,6 +38,7 @@ beforeAll(async () => {
   services = {
     log: await import("@/lib/services/audit-log"),
     provisioning: await import("@/lib/services/provisioning"),
+    products: await import("@/lib/services/products"),
     query: await import("@/lib/domain/audit-query"),
     db: (await import("@/lib/db")).db,
     logs: await import("@/test/support/captured-logs"),
@@ -261,12 +263,12 @@ describe("refused attempts", () => {
   it("someone else's product: DENIED with the attempted action; an unknown id or one's own product: nothing", async () => {
     const alices = await product(people.alice);
     const before = { alice: (await denials(people.alice)).length, bob: (await denials(people.bob)).length, admin: (await denials(people.admin)).length };
-    await expect(services.provisioning.findVisibleProduct(people.bob, alices.id, "read", { action: "product.read", requestId: "req-denied-1" })).rejects.toMatchObject({ status: 404 });
+    await expect(services.products.findVisibleProduct(people.bob, alices.id, "read", { action: "product.read", requestId: "req-denied-1" })).rejects.toMatchObject({ status: 404 });
     await expect(services.provisioning.terminateProduct({ user: people.bob, requestId: "req-denied-2" }, alices.id, { confirmName: alices.name })).rejects.toMatchObject({ status: 404 });
-    await expect(services.provisioning.findVisibleProduct(people.bob, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
-    await expect(services.provisioning.findVisibleProduct(people.bob, "not-a-uuid")).rejects.toMatchObject({ status: 404 });
-    await services.provisioning.findVisibleProduct(people.alice, alices.id, "change");
-    await services.provisioning.findVisibleProduct(people.admin, alices.id, "read");
+    await expect(services.products.findVisibleProduct(people.bob, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
+    await expect(services.products.findVisibleProduct(people.bob, "not-a-uuid")).rejects.toMatchObject({ status: 404 });
+    await services.products.findVisibleProduct(people.alice, alices.id, "change");
+    await services.products.findVisibleProduct(people.admin, alices.id, "read");
     const recorded = (await denials(people.bob)).slice(before.bob);
     expect(recorded.map((e) => [e.action, e.targetType, e.targetId, e.requestId, e.actorEmail])).toEqual([
       ["product.read", "provisioned-product", alices.id, "req-denied-1", "bob@example.org"],
@@ -275,7 +277,7 @@ describe("refused attempts", () => {
     expect(await denials(people.alice)).toHaveLength(before.alice);
     // An administrator may read anyone's product but not change it.
     expect(await denials(people.admin)).toHaveLength(before.admin);
-    await expect(services.provisioning.findVisibleProduct(people.admin, alices.id, "change", { action: "product.update" })).rejects.toMatchObject({ status: 404 });
+    await expect(services.products.findVisibleProduct(people.admin, alices.id, "change", { action: "product.update" })).rejects.toMatchObject({ status: 404 });
     expect((await denials(people.admin)).slice(before.admin).map((e) => e.action)).toEqual(["product.update"]);
   });
 

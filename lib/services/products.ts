@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { assertVisible, isNameAvailable } from "@/lib/services/provisioning";
+import { recordDenied } from "@/lib/services/audit";
+import { NotFoundError } from "@/lib/errors";
 import { isRowId } from "@/lib/domain/ids";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
@@ -13,7 +14,62 @@ import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/p
 const { sql, join, empty } = Prisma;
 type Sql = Prisma.Sql;
 
-export { isNameAvailable };
+/**
+ * Rows that hold their name: every product AWS may know of, i.e. all but terminated ones and
+ * launches AWS refused (ERROR without an AWS id: nothing was created there). The unique index
+ * provisioned_products_live_name_key says the same in the database.
+ */
+const HOLDS_NAME = { status: { not: "TERMINATED" }, NOT: { status: "ERROR", awsProvisionedProductId: null } } satisfies Prisma.ProvisionedProductWhereInput;
+
+/** Whether no other live product uses this name, whatever its case (AWS's names are unique per account). */
+export async function isNameAvailable(name: string): Promise<boolean> {
+  const clash = await db.provisionedProduct.findFirst({ where: { name: { equals: name, mode: "insensitive" }, ...HOLDS_NAME }, select: { id: true } });
+  return !clash;
+}
+
+/**
+ * A product the user may see: their own, or any for whoever may read any (admins, read-only),
+ * and for "terminate" any for whoever may terminate any (admins). Otherwise 404, as if it did not
+ * exist; when the product exists but is someone else's, the attempt (`attempt.action`, by
+ * default product.<mode>) is recorded in the audit log as DENIED.
+ */
+export async function findVisibleProduct(
+  user: User,
+  id: string,
+  mode: "read" | "change" | "terminate" = "read",
+  attempt: { action?: string; requestId?: string | null } = {},
+): Promise<ProvisionedProduct> {
+  const product = isRowId(id) ? await db.provisionedProduct.findUnique({ where: { id } }) : null;
+  return assertVisible(user, product, mode, attempt);
+}
+
+/**
+ * The same rule for a product the caller has already read (with whatever it includes): a product
+ * that is missing, or not the person's to see in this way, is "not found" (the refusal audited).
+ */
+export async function assertVisible<P extends Pick<ProvisionedProduct, "id" | "ownerId">>(
+  user: User,
+  product: P | null,
+  mode: "read" | "change" | "terminate" = "read",
+  attempt: { action?: string; requestId?: string | null } = {},
+): Promise<P> {
+  if (!product) throw new NotFoundError("That product does not exist or is not yours.");
+  const mayRead =
+    product.ownerId === user.id ||
+    (mode === "read" && can(user.role, "product:read-any")) ||
+    (mode === "terminate" && can(user.role, "product:terminate-any"));
+  if (!mayRead) {
+    await recordDenied({
+      actor: user,
+      action: attempt.action ?? `product.${mode}`,
+      target: { type: "provisioned-product", id: product.id },
+      requestId: attempt.requestId ?? null,
+      details: { reason: "not-owner", mode },
+    });
+    throw new NotFoundError("That product does not exist or is not yours.");
+  }
+  return product;
+}
 
 /** The launch form's "is this name free?" for a person: counted against their name-check budget. */
 export async function checkNameAvailable(user: User, name: string): Promise<boolean> {

@@ -241,8 +241,8 @@ describe("isolation between users", () => {
     const p = services.provisioning;
     // Each attempt starts only when the loop reaches it, so none rejects before it is awaited.
     for (const attempt of [
-      () => p.findVisibleProduct(bob, alicesProduct.id),
-      () => p.findVisibleProduct(bob, alicesProduct.id, "change"),
+      () => services.products.findVisibleProduct(bob, alicesProduct.id),
+      () => services.products.findVisibleProduct(bob, alicesProduct.id, "change"),
       () => services.products.getProductView(bob, alicesProduct.id),
       () => p.updateProduct(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
       () => p.previewUpdate(as(bob), alicesProduct.id, { provisioningArtifactId: alicesProduct.provisioningArtifactId, parameters: { RestrictSameRegionDownload: "false" } }),
@@ -267,8 +267,8 @@ describe("isolation between users", () => {
   });
 
   it("a malformed or unknown id is a 404 too", async () => {
-    expect((await rejection(services.provisioning.findVisibleProduct(people.alice, "not-a-uuid"))).status).toBe(404);
-    expect((await rejection(services.provisioning.findVisibleProduct(people.alice, crypto.randomUUID()))).status).toBe(404);
+    expect((await rejection(services.products.findVisibleProduct(people.alice, "not-a-uuid"))).status).toBe(404);
+    expect((await rejection(services.products.findVisibleProduct(people.alice, crypto.randomUUID()))).status).toBe(404);
   });
 });
 

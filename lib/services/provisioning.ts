@@ -5,17 +5,16 @@ import { asUser, sc, type RecordAnswer, type ScClient } from "@/lib/aws/service-
 import { identityOf, principalArnOf, sharingRulesFor } from "@/lib/services/identity";
 import { getProductDetail, getProvisioningForm, type ProductVersion, type ProvisioningForm } from "@/lib/services/catalog";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
+import { findVisibleProduct, isNameAvailable } from "@/lib/services/products";
 import { idempotencyToken } from "@/lib/services/tokens";
-import { recordAudit, recordDenied } from "@/lib/services/audit";
+import { recordAudit } from "@/lib/services/audit";
 import { enqueueTracking } from "@/lib/jobs/boss";
-import { ConflictError, NotFoundError, ValidationError, AppError, UpstreamError } from "@/lib/errors";
+import { ConflictError, ValidationError, AppError, UpstreamError } from "@/lib/errors";
 import { provisionRequestEnvelope, provisionRequestSchema, versionIssue, type ProvisionRequest, type RequestMode } from "@/lib/domain/provision-request";
 import { maskNoEcho, toProvisioningParameters, parameterChanges, toUpdateParameters } from "@/lib/domain/parameters";
 import { buildReservedTags, mergeTags, type Tag } from "@/lib/domain/tags";
 import { canTerminate, canUpdate, isBusy, recordStatusFromAnswer } from "@/lib/domain/status";
-import { isRowId } from "@/lib/domain/ids";
 import { ownerBoundValues } from "@/lib/domain/ownership";
-import { can } from "@/lib/domain/permissions";
 import { planWarnings, type PlanResourceChange } from "@/lib/domain/plan";
 import type { ParameterChange, ParameterValues, ParameterSetting } from "@/lib/domain/parameters";
 import type { Prisma, ProvisionedProduct, User } from "@/generated/prisma/client";
@@ -79,19 +78,6 @@ function updateBody(product: ProvisionedProduct, body: unknown): unknown {
   return { ...rest, name: product.name, productId: product.productId, ...(product.pathId ? { pathId: product.pathId } : {}) };
 }
 
-/**
- * Rows that hold their name: every product AWS may know of, i.e. all but terminated ones and
- * launches AWS refused (ERROR without an AWS id: nothing was created there). The unique index
- * provisioned_products_live_name_key says the same in the database.
- */
-const HOLDS_NAME = { status: { not: "TERMINATED" }, NOT: { status: "ERROR", awsProvisionedProductId: null } } satisfies Prisma.ProvisionedProductWhereInput;
-
-/** Whether no other live product uses this name, whatever its case (AWS's names are unique per account). */
-export async function isNameAvailable(name: string): Promise<boolean> {
-  const clash = await db.provisionedProduct.findFirst({ where: { name: { equals: name, mode: "insensitive" }, ...HOLDS_NAME }, select: { id: true } });
-  return !clash;
-}
-
 async function assertNameFree(name: string) {
   if (!(await isNameAvailable(name))) {
     throw new ValidationError(`The name "${name}" is already in use. Choose another.`, [{ path: "name", message: `"${name}" is already used by another product. Names must be unique.` }]);
@@ -112,9 +98,9 @@ export async function launchProduct(actor: Actor, body: unknown): Promise<Provis
   const tags = finalTags(user, request);
   const storedParameters = maskNoEcho(request.parameters, form.parameters);
 
-  let row: ProvisionedProduct;
+  let written: { row: ProvisionedProduct; recordId: string };
   try {
-    row = await db.$transaction(async (tx) => {
+    written = await db.$transaction(async (tx) => {
       const id = crypto.randomUUID();
       const created = await tx.provisionedProduct.create({
         data: {
@@ -132,28 +118,44 @@ export async function launchProduct(actor: Actor, body: unknown): Promise<Provis
           provisionToken: idempotencyToken(id, "provision"),
         },
       });
-      await tx.provisioningRecord.create({
+      const record = await tx.provisioningRecord.create({
         data: { provisionedProductId: id, recordType: "PROVISION_PRODUCT", status: "CREATED", requestedById: user.id, request: { parameters: storedParameters, tags } as Prisma.InputJsonValue },
+        select: { id: true },
       });
-      return created;
+      return { row: created, recordId: record.id };
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw new ValidationError(`The name "${request.name}" is already in use.`, [{ path: "name", message: "Names must be unique." }]);
     throw error;
   }
 
-  return submitProvision(actor, row, request, form);
+  // The launching person is the owner, and the record is the one just written: passed on, not read again.
+  return submitProvision(actor, written.row, request, form, { owner: user, pendingRecordId: written.recordId });
 }
 
 /** Sends (or re-sends, with the same token) the ProvisionProduct call for a PENDING row. */
-export async function submitProvision(actor: Actor, row: ProvisionedProduct, request: Pick<ProvisionRequest, "parameters">, form: Pick<ProvisioningForm, "parameters">): Promise<ProvisionedProduct> {
-  const owner = await db.user.findUniqueOrThrow({ where: { id: row.ownerId } });
-  const pendingRecord = await db.provisioningRecord.findFirst({ where: { provisionedProductId: row.id, recordType: "PROVISION_PRODUCT" }, orderBy: { createdAt: "asc" } });
+export async function submitProvision(
+  actor: Actor,
+  row: ProvisionedProduct,
+  request: Pick<ProvisionRequest, "parameters">,
+  form: Pick<ProvisioningForm, "parameters">,
+  /** What the caller already holds (a launch: the owner and the record it wrote); read here otherwise (reconciliation). */
+  known: { owner?: User; pendingRecordId?: string | null } = {},
+): Promise<ProvisionedProduct> {
+  const owner = known.owner ?? (await db.user.findUniqueOrThrow({ where: { id: row.ownerId } }));
+  const pendingRecord =
+    known.pendingRecordId !== undefined
+      ? known.pendingRecordId && { id: known.pendingRecordId }
+      : await db.provisioningRecord.findFirst({ where: { provisionedProductId: row.id, recordType: "PROVISION_PRODUCT" }, orderBy: { createdAt: "asc" }, select: { id: true } });
   try {
+    let principalArn: string | undefined;
+    // The owner's AWS principal as the session showed it (what owner-bound parameters and sharing
+    // name), kept whether AWS then accepts the launch or not; written outside the AWS call.
+    const rememberPrincipal = async () => {
+      if (principalArn && owner.awsPrincipalArn !== principalArn) await db.user.update({ where: { id: owner.id }, data: { awsPrincipalArn: principalArn } });
+    };
     const result = await asUser(identityOf(owner), "Launching the product", async (client, session) => {
-      if (owner.awsPrincipalArn !== session.principalArn) {
-        await db.user.update({ where: { id: owner.id }, data: { awsPrincipalArn: session.principalArn } });
-      }
+      principalArn = session.principalArn;
       return sc.provisionProduct(client, {
         productId: row.productId,
         artifactId: row.provisioningArtifactId,
@@ -163,7 +165,7 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
         parameters: toProvisioningParameters(request.parameters, form.parameters),
         tags: row.tags as Tag[],
       });
-    });
+    }).finally(rememberPrincipal);
     const updated = await db.$transaction(async (tx) => {
       // Only while the row has no AWS id: a reconciliation may have attached it meanwhile (and
       // tracking moved it on); what it wrote is newer than this answer.
@@ -195,50 +197,6 @@ export async function submitProvision(actor: Actor, row: ProvisionedProduct, req
     // "Try again" would be wrong here: the row keeps the name and reconciliation finishes the launch.
     throw new UpstreamError("Launching the product: the portal could not confirm the launch with AWS. It checks with AWS and completes it by itself (it cannot be launched twice); follow it under My products, no need to launch it again.", 502, error instanceof UpstreamError ? error.awsCode : undefined);
   }
-}
-
-/**
- * A product the user may see: their own, or any for whoever may read any (admins, read-only),
- * and for "terminate" any for whoever may terminate any (admins). Otherwise 404, as if it did not
- * exist; when the product exists but is someone else's, the attempt (`attempt.action`, by
- * default product.<mode>) is recorded in the audit log as DENIED.
- */
-export async function findVisibleProduct(
-  user: User,
-  id: string,
-  mode: "read" | "change" | "terminate" = "read",
-  attempt: { action?: string; requestId?: string | null } = {},
-): Promise<ProvisionedProduct> {
-  const product = isRowId(id) ? await db.provisionedProduct.findUnique({ where: { id } }) : null;
-  return assertVisible(user, product, mode, attempt);
-}
-
-/**
- * The same rule for a product the caller has already read (with whatever it includes): a product
- * that is missing, or not the person's to see in this way, is "not found" (the refusal audited).
- */
-export async function assertVisible<P extends Pick<ProvisionedProduct, "id" | "ownerId">>(
-  user: User,
-  product: P | null,
-  mode: "read" | "change" | "terminate" = "read",
-  attempt: { action?: string; requestId?: string | null } = {},
-): Promise<P> {
-  if (!product) throw new NotFoundError("That product does not exist or is not yours.");
-  const mayRead =
-    product.ownerId === user.id ||
-    (mode === "read" && can(user.role, "product:read-any")) ||
-    (mode === "terminate" && can(user.role, "product:terminate-any"));
-  if (!mayRead) {
-    await recordDenied({
-      actor: user,
-      action: attempt.action ?? `product.${mode}`,
-      target: { type: "provisioned-product", id: product.id },
-      requestId: attempt.requestId ?? null,
-      details: { reason: "not-owner", mode },
-    });
-    throw new NotFoundError("That product does not exist or is not yours.");
-  }
-  return product;
 }
 
 /** An ownership transfer holds the product (running, stopped for a decision, or incomplete). */

@@ -29,6 +29,7 @@ let people: People;
 let ids: CatalogIds;
 let services: {
   provisioning: typeof import("@/lib/services/provisioning");
+  products: typeof import("@/lib/services/products");
   catalog: typeof import("@/lib/services/catalog");
   db: typeof import("@/lib/db").db;
 };
@@ -37,6 +38,7 @@ beforeAll(async () => {
   backend = await startPortalBackend();
   services = {
     provisioning: await import("@/lib/services/provisioning"),
+    products: await import("@/lib/services/products"),
     catalog: await import("@/lib/services/catalog"),
     db: (await import("@/lib/db")).db,
   };
@@ -178,7 +180,7 @@ describe("ids are checked before anything else", () => {
 
   it("a product row id that is not a UUID is a 404 without a database error", async () => {
     for (const id of ["000000000000000000000000000000000000", "../../etc/passwd", "x".repeat(10_000)]) {
-      expect((await rejection(services.provisioning.findVisibleProduct(people.alice, id))).status).toBe(404);
+      expect((await rejection(services.products.findVisibleProduct(people.alice, id))).status).toBe(404);
     }
   });
 });
