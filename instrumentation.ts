@@ -12,7 +12,7 @@ export async function register() {
   const { db } = await import("@/lib/db");
   installGracefulShutdown({ enabled: settings.NEXT_MANUAL_SIG_HANDLE, stopWorkers: () => stopBoss({ graceful: true, timeoutMs: SHUTDOWN_GRACE_MS }), closePools: () => db.$disconnect() });
   if (settings.JOBS_ENABLED) {
-    const { startWorkers } = await import("@/lib/jobs/workers");
+    const { startWorkers } = await import("@/lib/workers");
     await startWorkers();
   }
 }

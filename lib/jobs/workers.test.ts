@@ -15,7 +15,7 @@ beforeAll(async () => {
   process.env.JOBS_ENABLED = "true";
   db = (await import("@/lib/db")).db;
   people = await logInPeople();
-  const { startWorkers } = await import("@/lib/jobs/workers");
+  const { startWorkers } = await import("@/lib/workers");
   await startWorkers();
 });
 

@@ -21,7 +21,7 @@
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { ServiceCatalogClient } from "@aws-sdk/client-service-catalog";
-import { startWorkers } from "@/lib/jobs/workers";
+import { startWorkers } from "@/lib/workers";
 import { stopBoss } from "@/lib/jobs/boss";
 
 const { values: options } = parseArgs({

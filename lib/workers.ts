@@ -1,4 +1,9 @@
 import "server-only";
+/**
+ * The background workers: pg-boss jobs (lib/jobs, the queue) handed to the services that do the
+ * work. The dependency runs one way: services enqueue through lib/jobs, this module calls
+ * services, and only the server's start (instrumentation.ts) and tests start it.
+ */
 import { boss, QUEUES, scheduleTracking, scheduleTransfer, type TrackRecordJob, type TransferJob } from "@/lib/jobs/boss";
 import { advanceTransfer, runningTransferIds } from "@/lib/services/transfers";
 import { openRecordIds, trackRecord } from "@/lib/services/tracking";
