@@ -99,13 +99,19 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
   const where = productConditions(filter);
   const keyset = after ? sql`AND (${column}, p.id) ${direction === "desc" ? sql`<` : sql`>`} (${after.value}${cast}, ${after.id}::uuid)` : empty;
   const order = direction === "desc" ? sql`DESC` : sql`ASC`;
-  const [rows, counted] = await Promise.all([
-    db.$queryRaw<ProductRow[]>`
+  // One round trip: the total for the filters (reading the owner's row only when the filter
+  // does: a join over every product costs several times the count itself) always comes back as
+  // one row, the page's rows (if any) joined to it in their order.
+  const result = await db.$queryRaw<(Partial<ProductRow> & { total: number })[]>`
+    WITH counted AS (
+      SELECT count(*)::int AS total FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where}
+    ), page AS (
       SELECT p.id, p.name, p.aws_provisioned_product_id, p.product_id, p.provisioning_artifact_id, p.path_id,
              p.status, p.status_message, p.product_name, p.provisioning_artifact_name, p.created_at, p.updated_at,
              u.id AS owner_id, u.email AS owner_email, u.name AS owner_name, u.department, u.project,
              ${column}::text AS sort_value,
-             tr.status AS transfer_status, tr.step AS transfer_step, tr.failed_step AS transfer_failed_step, tr.failure_reason AS transfer_failure_reason, tr.to_email AS transfer_to
+             tr.status AS transfer_status, tr.step AS transfer_step, tr.failed_step AS transfer_failed_step, tr.failure_reason AS transfer_failure_reason, tr.to_email AS transfer_to,
+             row_number() OVER (ORDER BY ${column} ${order}, p.id ${order}) AS position
       FROM provisioned_products p JOIN users u ON u.id = p.owner_id
       LEFT JOIN LATERAL (
         SELECT t.status, t.step, t.failed_step, t.failure_reason, tu.email AS to_email
@@ -115,11 +121,16 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
       ) tr ON TRUE
       WHERE ${where} ${keyset}
       ORDER BY ${column} ${order}, p.id ${order}
-      LIMIT ${filter.limit + 1}`,
-    // The owner's row only when the filter reads it: a join over every product costs several times the count itself.
-    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where}`,
-  ]);
-  return pageOf(rows, filter.limit, counted[0]?.total ?? 0, (r) => ({
+      LIMIT ${filter.limit + 1}
+    )
+    SELECT counted.total, page.id, page.name, page.aws_provisioned_product_id, page.product_id, page.provisioning_artifact_id, page.path_id,
+           page.status, page.status_message, page.product_name, page.provisioning_artifact_name, page.created_at, page.updated_at,
+           page.owner_id, page.owner_email, page.owner_name, page.department, page.project, page.sort_value,
+           page.transfer_status, page.transfer_step, page.transfer_failed_step, page.transfer_failure_reason, page.transfer_to
+    FROM counted LEFT JOIN page ON TRUE
+    ORDER BY page.position`;
+  const rows = result.filter((r): r is ProductRow & { total: number } => r.id != null);
+  return pageOf(rows, filter.limit, result[0]?.total ?? 0, (r) => ({
       id: r.id,
       name: r.name,
       awsProvisionedProductId: r.aws_provisioned_product_id,

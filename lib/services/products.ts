@@ -193,7 +193,7 @@ type ListRow = {
 
 /**
  * The person's own products, from the database only (no AWS call per page view): one page of the
- * filter, in two queries whatever the page size (the page; its total with the changes summary).
+ * filter, in one query whatever the page size (the page, its total and the changes summary).
  */
 export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyProductsQuery> = {}): Promise<ProductListPage> {
   const sort = query.sort ?? "created";
