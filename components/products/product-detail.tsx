@@ -9,7 +9,6 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { KeyValueCard } from "@/components/ui/key-value-list";
 import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { TerminateDialog } from "@/components/products/terminate-dialog";
 import { SsmCommands } from "@/components/products/ssm-commands";
 import { productQuery } from "@/lib/queries/products";
 import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
@@ -18,6 +17,8 @@ import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/
 // shown: most people never see them, so their code stays out of this page's first load.
 const TransferDialog = dynamic(() => import("@/components/admin/transfer-dialog").then((m) => m.TransferDialog));
 const TransferStatus = dynamic(() => import("@/components/admin/transfer-status").then((m) => m.TransferStatus));
+// Loaded when someone asks to terminate, not with every product page.
+const TerminateDialog = dynamic(() => import("@/components/products/terminate-dialog").then((m) => m.TerminateDialog));
 
 const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }) : "—");
 

@@ -2,13 +2,13 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import dynamic from "next/dynamic";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldShell, inputClasses } from "@/components/ui/form-field";
 import { useToast } from "@/components/ui/toast";
 import { ParameterField, parameterFieldId } from "@/components/products/parameter-field";
 import { TagsEditor, type TagErrors } from "@/components/products/tags-editor";
-import { UpdateReview } from "@/components/products/update-review";
 import { provisioningFormQuery } from "@/lib/queries/catalog";
 import { productKeys } from "@/lib/queries/products";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
@@ -23,6 +23,9 @@ import { SharingEditor } from "@/components/products/sharing-editor";
  */
 let validation: Promise<typeof import("@/lib/domain/provision-request")> | null = null;
 const loadValidation = () => (validation ??= import("@/lib/domain/provision-request"));
+
+/** The review of a change: the update form's alone, so the launch form does not carry it. */
+const UpdateReview = dynamic(() => import("@/components/products/update-review").then((m) => m.UpdateReview));
 
 /** The portal's own account, from the owner's principal (other accounts are marked). */
 const ownAccountOf = (rules: SharingRules) => /^arn:[a-z-]+:sts::(\d{12}):/.exec(rules.ownerPrincipalArn ?? "")?.[1] ?? null;
