@@ -28,7 +28,6 @@ function finalTags(user: User, request: Pick<ProvisionRequest, "tags" | "tagOpti
   return mergeTags([...request.tags, ...fromOptions], reserved);
 }
 
-
 type RequestContext = { mode: "launch" } | { mode: "update"; product: ProvisionedProduct };
 
 type ValidRequest = { request: ProvisionRequest; form: ProvisioningForm; version: ProductVersion; productName: string };
