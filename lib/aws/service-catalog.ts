@@ -25,7 +25,7 @@ import { forgetSession, sessionFor, type SessionIdentity, type SessionKind, type
 import { fromAwsError, fromSessionError, isExpiredTokenError } from "@/lib/aws/errors";
 import { ConflictError } from "@/lib/errors";
 import type { PlanResourceChange, PlanResourceChangeDetail } from "@/lib/domain/plan";
-import type { CatalogProduct, LaunchPath, ProductVersion, TagOption } from "@/lib/domain/catalog";
+import type { CatalogProduct, ProductDetail, TagOption } from "@/lib/domain/catalog";
 import type { ParameterSetting, ProvisioningParameter } from "@/lib/domain/parameters";
 import type { Tag } from "@/lib/domain/tags";
 
@@ -79,13 +79,7 @@ export async function asUser<T>(
  */
 
 /** A product as DescribeProduct and ListLaunchPaths describe it (the default version is the services' rule). */
-export type ProductDescription = CatalogProduct & {
-  supportDescription: string | null;
-  supportEmail: string | null;
-  supportUrl: string | null;
-  versions: ProductVersion[];
-  launchPaths: LaunchPath[];
-};
+export type ProductDescription = Omit<ProductDetail, "defaultVersionId">;
 
 /** DescribeProvisioningParameters (and the version's template URL from DescribeProvisioningArtifact). */
 export type VersionParameters = {

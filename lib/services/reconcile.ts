@@ -32,13 +32,11 @@ export type ReconcileReport = {
  */
 const PENDING_GRACE_MS = 30_000;
 
-type AwsProduct = ScannedProduct;
-
-async function scanAccount(): Promise<Map<string, AwsProduct>> {
+async function scanAccount(): Promise<Map<string, ScannedProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
-    async (client) => new Map((await sc.scanAccount(client)).map((p): [string, AwsProduct] => [p.id, p])),
+    async (client) => new Map((await sc.scanAccount(client)).map((p): [string, ScannedProduct] => [p.id, p])),
     "admin",
   );
 }
