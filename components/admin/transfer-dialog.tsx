@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { OwnerPicker, type PickedUser } from "@/components/admin/owner-picker";
-import { productKeys } from "@/lib/queries/products";
+import { productKeys } from "@/lib/queries/product-keys";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import type { TransferPreview, TransferView } from "@/lib/services/transfers";
 

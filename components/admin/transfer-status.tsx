@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { productKeys } from "@/lib/queries/products";
+import { productKeys } from "@/lib/queries/product-keys";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import type { TransferView } from "@/lib/services/transfers";
 

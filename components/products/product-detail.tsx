@@ -1,24 +1,32 @@
 "use client";
 
 import Link from "next/link";
-import dynamic from "next/dynamic";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { KeyValueCard } from "@/components/ui/key-value-list";
 import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { SsmCommands } from "@/components/products/ssm-commands";
-import { productQuery } from "@/lib/queries/products";
+import { productQuery } from "@/lib/queries/product";
 import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import type { ProductDetailView } from "@/lib/services/products";
+import type { SharingView } from "@/lib/services/sharing";
+import type { SharingRules } from "@/lib/domain/shared-list";
 
 // Admin-only parts (and a transfer's status, shown only while one holds the product) load when
-// shown: most people never see them, so their code stays out of this page's first load.
-const TransferDialog = dynamic(() => import("@/components/admin/transfer-dialog").then((m) => m.TransferDialog));
-const TransferStatus = dynamic(() => import("@/components/admin/transfer-status").then((m) => m.TransferStatus));
+// shown: most people never see them, so their code stays out of this page's first load. React's
+// own lazy(), not next/dynamic: the same split without next/dynamic's preloading machinery
+// (about 2.7 KB gzip of first load).
+const TransferDialog = lazy(() => import("@/components/admin/transfer-dialog").then((m) => ({ default: m.TransferDialog })));
+const TransferStatus = lazy(() => import("@/components/admin/transfer-status").then((m) => ({ default: m.TransferStatus })));
+// Only a shareable product (a bucket) has the Sharing panel: it loads with the products that show
+// it. The server renders it into the page; it becomes interactive when its code arrives (its
+// inputs only then: see SharingEditor).
+const SharingPanel = lazy(() => import("@/components/products/sharing-panel").then((m) => ({ default: m.SharingPanel })));
 // Loaded when someone asks to terminate, not with every product page.
-const TerminateDialog = dynamic(() => import("@/components/products/terminate-dialog").then((m) => m.TerminateDialog));
+const TerminateDialog = lazy(() => import("@/components/products/terminate-dialog").then((m) => ({ default: m.TerminateDialog })));
 
 const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }) : "—");
 
@@ -29,8 +37,12 @@ const recordLabels: Record<string, string> = {
   UPDATE_PROVISIONED_PRODUCT_PROPERTIES: "Change of owner",
 };
 
-export function ProductDetail({ id }: { id: string }) {
-  const { data: product, isError, error } = useQuery(productQuery(id));
+/**
+ * One product, as the server read it for this page (`initial`), then polled while AWS works; with
+ * its Sharing panel when the product's template has the sharing parameter (`sharing`).
+ */
+export function ProductDetail({ id, initial, sharing }: { id: string; initial: ProductDetailView; sharing: { view: SharingView; rules: SharingRules } | null }) {
+  const { data: product, isError, error } = useQuery({ ...productQuery(id), initialData: initial });
   const toast = useToast();
   const lastStatus = useRef<string | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
@@ -100,7 +112,11 @@ export function ProductDetail({ id }: { id: string }) {
         ) : null}
       </div>
 
-      {product.transfer ? <TransferStatus transfer={product.transfer} canAct={product.canTransfer} /> : null}
+      {product.transfer ? (
+        <Suspense fallback={<p className="mt-4 text-sm text-slate-600">Loading the transfer's status…</p>}>
+          <TransferStatus transfer={product.transfer} canAct={product.canTransfer} />
+        </Suspense>
+      ) : null}
 
       <div role="status" aria-live="polite" className="mt-4">
         {!isSettledProductStatus(product.status) ? (
@@ -178,8 +194,16 @@ export function ProductDetail({ id }: { id: string }) {
         </ol>
       </section>
 
-      {confirming ? <TerminateDialog product={product} onClose={() => setConfirming(false)} /> : null}
-      {transferring ? <TransferDialog product={{ id: product.id, name: product.name, ownerId: product.ownerId, ownerEmail: product.ownerEmail }} onClose={() => setTransferring(false)} /> : null}
+      {sharing && product.status !== "TERMINATED" ? (
+        <Suspense fallback={null}>
+          <SharingPanel id={product.id} initial={sharing.view} rules={sharing.rules} canChange={product.canChange} ownerId={product.ownerId} />
+        </Suspense>
+      ) : null}
+
+      <Suspense fallback={<p role="status" className="mt-4 text-sm text-slate-600">Opening…</p>}>
+        {confirming ? <TerminateDialog product={product} onClose={() => setConfirming(false)} /> : null}
+        {transferring ? <TransferDialog product={{ id: product.id, name: product.name, ownerId: product.ownerId, ownerEmail: product.ownerEmail }} onClose={() => setTransferring(false)} /> : null}
+      </Suspense>
     </>
   );
 }

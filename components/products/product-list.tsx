@@ -9,7 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { myProductChangesQuery, myProductsQuery, productKeys, type MyProductsView } from "@/lib/queries/products";
 import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
 import { MY_PRODUCT_SORTS, myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
-import type { ProductListItem } from "@/lib/services/products";
+import type { ProductListItem, ProductListPage } from "@/lib/services/products";
 
 const formatTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -54,10 +54,15 @@ function useViewInAddress(view: MyProductsView) {
   }, [view]);
 }
 
-export function ProductList({ initialView }: { initialView: MyProductsView }) {
+/** My products in the view of the address, starting from the first page the server read for it (`initialPage`). */
+export function ProductList({ initialView, initialPage }: { initialView: MyProductsView; initialPage: ProductListPage }) {
   const [view, setView] = useState<MyProductsView>(initialView);
   const [text, setText] = useState(initialView.q ?? "");
-  const { data, isPending, isError, error, fetchNextPage, hasNextPage, isFetchingNextPage, dataUpdatedAt } = useInfiniteQuery(myProductsQuery(view));
+  const { data, isPending, isError, error, fetchNextPage, hasNextPage, isFetchingNextPage, dataUpdatedAt } = useInfiniteQuery({
+    ...myProductsQuery(view),
+    // The server's page belongs to the view it was read for, not to the views typed after it.
+    ...(view === initialView ? { initialData: { pages: [initialPage], pageParams: [null] } } : {}),
+  });
   const products = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
   const first = data?.pages[0];
   useSettledToasts(products);

@@ -2,20 +2,18 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import dynamic from "next/dynamic";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldShell, inputClasses } from "@/components/ui/form-field";
 import { useToast } from "@/components/ui/toast";
 import { ParameterField, parameterFieldId } from "@/components/products/parameter-field";
 import { TagsEditor, type TagErrors } from "@/components/products/tags-editor";
 import { provisioningFormQuery } from "@/lib/queries/catalog";
-import { productKeys } from "@/lib/queries/products";
+import { productKeys } from "@/lib/queries/product-keys";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
 import { initialTagOptionValues, offeredTagOptions, versionIssue } from "@/lib/domain/provision-form";
-import { describePrincipal, isSharingParameter, sharedListOf, type SharingRules } from "@/lib/domain/sharing";
-import { SharingEditor } from "@/components/products/sharing-editor";
+import { isSharingParameter, sharedListOf, type SharingRules } from "@/lib/domain/shared-list";
 
 /**
  * The request schema (the same module the server validates with) is loaded once the form is on
@@ -25,10 +23,10 @@ let validation: Promise<typeof import("@/lib/domain/provision-request")> | null 
 const loadValidation = () => (validation ??= import("@/lib/domain/provision-request"));
 
 /** The review of a change: the update form's alone, so the launch form does not carry it. */
-const UpdateReview = dynamic(() => import("@/components/products/update-review").then((m) => m.UpdateReview));
+const UpdateReview = lazy(() => import("@/components/products/update-review").then((m) => ({ default: m.UpdateReview })));
 
-/** The portal's own account, from the owner's principal (other accounts are marked). */
-const ownAccountOf = (rules: SharingRules) => /^arn:[a-z-]+:sts::(\d{12}):/.exec(rules.ownerPrincipalArn ?? "")?.[1] ?? null;
+/** The sharing parameter's editor: only products that have one show it (React's lazy, as UpdateReview). */
+const SharingField = lazy(() => import("@/components/products/sharing-field").then((m) => ({ default: m.SharingField })));
 import { chosenParameters } from "@/lib/domain/ownership";
 import type { Tag } from "@/lib/domain/tags";
 import type { ProductDetail, ProvisioningForm } from "@/lib/services/catalog";
@@ -345,24 +343,19 @@ export function ProvisionForm({
                     <div key={field.key} id={parameterFieldId(field.key)} role="group" aria-label={field.label}>
                       <p className="text-sm font-medium text-slate-800">{field.label}</p>
                       {field.help ? <p className="text-xs text-slate-600">{field.help}</p> : null}
-                      <SharingEditor
-                        current={mode === "update" ? sharedListOf(existing?.parameters[field.key]) : []}
-                        list={Array.isArray(value) ? value : sharedListOf(value)}
-                        onChange={(list) => {
-                          setValues((all) => ({ ...all, [field.key]: list }));
-                          setPreview(null);
-                        }}
-                        rules={sharing}
-                        ownerLabel="You"
-                        excludeUserId=""
-                        describe={(arn) => {
-                          const d = describePrincipal(arn, ownAccountOf(sharing));
-                          return d.kind === "unknown" ? null : { label: arn, detail: `${d.kind}, account ${d.account}${d.otherAccount ? " (another account)" : ""}`, otherAccount: d.otherAccount };
-                        }}
-                        editable
-                        itemErrors={itemErrors}
-                        error={errors.get(`parameters.${field.key}`)}
-                      />
+                      <Suspense fallback={<p className="text-sm text-slate-600">Loading the sharing editor…</p>}>
+                        <SharingField
+                          current={mode === "update" ? sharedListOf(existing?.parameters[field.key]) : []}
+                          list={Array.isArray(value) ? value : sharedListOf(value)}
+                          onChange={(list) => {
+                            setValues((all) => ({ ...all, [field.key]: list }));
+                            setPreview(null);
+                          }}
+                          rules={sharing}
+                          itemErrors={itemErrors}
+                          error={errors.get(`parameters.${field.key}`)}
+                        />
+                      </Suspense>
                     </div>
                   );
                 }
@@ -416,7 +409,11 @@ export function ProvisionForm({
             <TagsEditor tags={tags} onChange={setTags} reservedKeys={reservedKeys} errors={tagErrors} listError={errors.get("tags")} />
           </div>
 
-          {mode === "update" ? <UpdateReview changed={changed} versionChanged={versionId !== existing?.versionId} preview={preview} /> : null}
+          {mode === "update" ? (
+            <Suspense fallback={<p className="text-sm text-slate-600">Loading the review…</p>}>
+              <UpdateReview changed={changed} versionChanged={versionId !== existing?.versionId} preview={preview} />
+            </Suspense>
+          ) : null}
 
           <div className="flex flex-wrap gap-3">
             <Button type="submit" disabled={submitting || !form}>

@@ -1,19 +1,19 @@
 "use client";
 
-import { useCallback, useId, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { inputClasses } from "@/components/ui/form-field";
-import { OwnerPicker, type PickedUser } from "@/components/admin/owner-picker";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { entriesToAdd, shareChanges, type SharingRules } from "@/lib/domain/sharing";
-import type { ShareablePerson } from "@/lib/services/sharing";
+import { AfterHydration } from "@/components/ui/after-hydration";
+import { shareChanges, type SharingRules } from "@/lib/domain/shared-list";
 
-type PickedPerson = PickedUser & { principalArn?: string };
-
-const searchPeople = (q: string) =>
-  fetchJson<{ items: ShareablePerson[] }>(`/api/people?q=${encodeURIComponent(q)}`).then((r): PickedPerson[] =>
-    r.items.map((p) => ({ id: p.id, email: p.email, name: p.name, department: p.department, project: p.project, principalArn: p.principalArn })),
-  );
+// The controls that add entries (the colleague search, the ARN box and the ARN checks) load after
+// the page: they are most of the sharing code, and only an owner who edits uses them. They show
+// once their code is here (never as dead inputs); their place is kept meanwhile (no layout shift).
+const SharingAdder = lazy(() => import("@/components/products/sharing-adder").then((m) => ({ default: m.SharingAdder })));
+const adderLoading = (
+  <p role="status" className="mt-4 min-h-40 text-sm text-slate-600">
+    Loading the controls to share…
+  </p>
+);
 
 export type PrincipalLine = { label: string; detail: string; otherAccount: boolean };
 
@@ -48,34 +48,12 @@ export function SharingEditor({
   itemErrors?: Record<number, string>;
   error?: string | undefined;
 }) {
-  const arnsId = useId();
   const [labels, setLabels] = useState<Record<string, string>>({});
-  const [picked, setPicked] = useState<PickedPerson | null>(null);
-  const [text, setText] = useState("");
-  const [refused, setRefused] = useState<{ entry: string; message: string }[]>([]);
-  const [notes, setNotes] = useState<string[]>([]);
-  const search = useCallback(searchPeople, []);
   const { removed } = shareChanges(current, list);
 
-  const addColleague = () => {
-    if (!picked?.principalArn) return;
-    const arn = picked.principalArn;
-    const result = entriesToAdd(arn, list, rules);
-    setRefused(result.refused);
-    setNotes(result.notes.map((n) => n.replace(arn, picked.email)));
-    if (result.add.length) {
-      setLabels((l) => ({ ...l, [arn]: `${picked.name ?? picked.email} (${picked.email})` }));
-      onChange([...list, ...result.add]);
-    }
-    setPicked(null);
-  };
-
-  const addArns = () => {
-    const result = entriesToAdd(text, list, rules);
-    setRefused(result.refused);
-    setNotes(result.notes);
-    if (result.add.length) onChange([...list, ...result.add]);
-    setText(result.refused.filter((r) => r.entry).map((r) => r.entry).join("\n"));
+  const add = (arns: string[], named: Record<string, string>) => {
+    setLabels((l) => ({ ...l, ...named }));
+    onChange([...list, ...arns]);
   };
 
   const nameOf = (arn: string) => describe(arn)?.label ?? labels[arn] ?? arn;
@@ -123,40 +101,11 @@ export function SharingEditor({
       ) : null}
 
       {editable ? (
-        <div className="mt-4 grid gap-4 md:grid-cols-2">
-          <div className="space-y-2">
-            <OwnerPicker excludeUserId={excludeUserId} value={picked} onChange={(u) => setPicked(u as PickedPerson | null)} legend="Share with a colleague" search={search} />
-            <Button variant="secondary" onClick={addColleague} disabled={!picked}>
-              Add colleague
-            </Button>
-          </div>
-          <div className="space-y-2">
-            <label htmlFor={arnsId} className="block text-sm font-medium text-slate-800">
-              Share by ARN
-            </label>
-            <p className="text-xs text-slate-600">IAM users, roles or assumed-role sessions; separate several with commas, spaces or new lines.</p>
-            <textarea id={arnsId} rows={3} value={text} onChange={(e) => setText(e.target.value)} className={inputClasses(refused.length > 0)} />
-            <Button variant="secondary" onClick={addArns} disabled={text.trim() === ""}>
-              Add ARNs
-            </Button>
-          </div>
-        </div>
-      ) : null}
-      {refused.length ? (
-        <div role="alert">
-          <ul aria-label="Refused entries" className="mt-2 list-disc pl-5 text-sm text-red-700">
-            {refused.map((r) => (
-              <li key={`${r.entry}:${r.message}`}>{r.message}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {notes.length ? (
-        <ul aria-label="Notes" className="mt-2 list-disc pl-5 text-sm text-slate-700">
-          {notes.map((n) => (
-            <li key={n}>{n}</li>
-          ))}
-        </ul>
+        <AfterHydration fallback={adderLoading}>
+          <Suspense fallback={adderLoading}>
+            <SharingAdder list={list} rules={rules} excludeUserId={excludeUserId} onAdd={add} />
+          </Suspense>
+        </AfterHydration>
       ) : null}
     </div>
   );

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { SharingEditor, type PrincipalLine } from "@/components/products/sharing-editor";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
-import { productQuery } from "@/lib/queries/products";
+import { productQuery } from "@/lib/queries/product";
 import { shareChanges, type SharingRules } from "@/lib/domain/sharing";
 import type { SharedPrincipal, SharingPreview, SharingView } from "@/lib/services/sharing";
 

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { inputClasses } from "@/components/ui/form-field";
 import { useToast } from "@/components/ui/toast";
 import { provisioningFormQuery } from "@/lib/queries/catalog";
-import { productKeys } from "@/lib/queries/products";
+import { productKeys } from "@/lib/queries/product-keys";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { terminationConsequences } from "@/lib/domain/plan";
 import type { ProductDetailView } from "@/lib/services/products";

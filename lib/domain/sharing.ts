@@ -20,6 +20,9 @@
  *   message says how many fit.
  */
 import { checkPrincipalArn, type PrincipalArn } from "./arn";
+import type { SharingRules } from "./shared-list";
+
+export { isSharingParameter, sharedListOf, shareChanges, type SharingRules } from "./shared-list";
 
 export const DEFAULT_SHARING_PARAMETER = "S3UserARNs";
 
@@ -36,25 +39,12 @@ export function maxSharedPrincipals(): number {
   return Math.floor((BUCKET_POLICY_MAX_BYTES - POLICY_FIXED_BYTES) / (STATEMENTS_PER_PRINCIPAL * BYTES_PER_PRINCIPAL_ENTRY));
 }
 
-export type SharingRules = {
-  /** The template parameter that lists the shared principals. */
-  key: string;
-  /** Accounts principals may belong to; "any" when SHARING_ALLOWED_ACCOUNTS is `*`. */
-  allowedAccounts: readonly string[] | "any";
-  /** The owner's principal (owner-bound): never a shared one. Unknown on a launch form before sign-in. */
-  ownerPrincipalArn?: string | null;
-};
-
 /** SHARING_ALLOWED_ACCOUNTS as set (empty: the end-user role's account; `*`: any). */
 export function allowedAccountsFrom(setting: readonly string[], endUserRoleArn: string): readonly string[] | "any" {
   if (setting.includes("*")) return "any";
   if (setting.length > 0) return setting;
   const account = /^arn:[a-z-]+:iam::(\d{12}):/.exec(endUserRoleArn)?.[1];
   return account ? [account] : [];
-}
-
-export function isSharingParameter(key: string, sharingKey: string | undefined): boolean {
-  return sharingKey !== undefined && key.toLowerCase() === sharingKey.toLowerCase();
 }
 
 function shown(input: string): string {
@@ -167,15 +157,4 @@ export function describePrincipal(arn: string, ownAccount: string | null): Princ
   const p = checked.principal;
   const kind = p.kind === "user" ? "IAM user" : p.kind === "role" ? "IAM role" : p.kind === "assumed-role" ? "assumed-role session" : "account root";
   return { arn, kind, account: p.account, otherAccount: ownAccount !== null && p.account !== ownAccount };
-}
-
-/** A list parameter's value as stored (a list, or "a,b" as AWS returns it). */
-export function sharedListOf(value: string | readonly string[] | undefined | null): string[] {
-  if (value === undefined || value === null) return [];
-  return (typeof value === "string" ? value.split(",") : [...value]).map((s) => s.trim()).filter(Boolean);
-}
-
-/** Who gains and who loses access between two lists. */
-export function shareChanges(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
-  return { added: after.filter((a) => !before.includes(a)), removed: before.filter((b) => !after.includes(b)) };
 }

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireUser } from "@/lib/auth/session";
 import { listMyProducts } from "@/lib/services/products";
-import { myProductsQuery, type MyProductsView } from "@/lib/queries/products";
+import type { MyProductsView } from "@/lib/queries/product-keys";
 import { MY_PRODUCTS_PAGE_SIZE } from "@/lib/domain/my-products";
 import { myProductsQuerySchema } from "@/lib/domain/my-products-query";
 import { firstValues } from "@/lib/domain/admin-filters";
@@ -21,10 +20,8 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
   const parsed = myProductsQuerySchema.safeParse(firstValues(await searchParams));
   const { cursor: _ignored, ...query } = parsed.success ? parsed.data : myProductsQuerySchema.parse({});
   const view: MyProductsView = { sort: query.sort, ...(query.q ? { q: query.q } : {}), ...(query.terminated === "1" ? { terminated: "1" } : {}), ...(query.limit !== MY_PRODUCTS_PAGE_SIZE ? { limit: query.limit } : {}) };
-  // The first page on the server, under the same query key the client pages and refetches with.
-  const queryClient = new QueryClient();
+  // The first page on the server; the client pages and refetches from it.
   const [firstPage, shared] = await Promise.all([listMyProducts(user, query), listSharedWithMe(user)]);
-  queryClient.setQueryData(myProductsQuery(view).queryKey, { pages: [firstPage], pageParams: [null] });
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -41,9 +38,7 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
           Showing the default view: {parsed.error.issues.map((i) => i.message).join("; ")}.
         </p>
       )}
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <ProductList initialView={view} />
-      </HydrationBoundary>
+      <ProductList initialView={view} initialPage={firstPage} />
       <SharedWithMe items={shared} />
     </>
   );

@@ -1,11 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requireUser } from "@/lib/auth/session";
 import { getProductView } from "@/lib/services/products";
-import { productQuery } from "@/lib/queries/products";
 import { ProductDetail } from "@/components/products/product-detail";
-import { SharingPanel } from "@/components/products/sharing-panel";
 import { getSharing } from "@/lib/services/sharing";
 
 export const metadata: Metadata = { title: "Product" };
@@ -23,20 +20,11 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
     if ((error as { status?: number }).status === 404) return null;
     throw error;
   });
-  const queryClient = new QueryClient();
-  queryClient.setQueryData(productQuery(id).queryKey, view);
   return (
-    <HydrationBoundary state={dehydrate(queryClient)}>
-      <ProductDetail id={id} />
-      {sharing && view.status !== "TERMINATED" ? (
-        <SharingPanel
-          id={id}
-          initial={sharing}
-          rules={{ key: sharing.key, allowedAccounts: sharing.allowedAccounts, ownerPrincipalArn: sharing.owner.arn }}
-          canChange={view.canChange}
-          ownerId={view.ownerId}
-        />
-      ) : null}
-    </HydrationBoundary>
+    <ProductDetail
+      id={id}
+      initial={view}
+      sharing={sharing ? { view: sharing, rules: { key: sharing.key, allowedAccounts: sharing.allowedAccounts, ownerPrincipalArn: sharing.owner.arn } } : null}
+    />
   );
 }
