@@ -1,10 +1,11 @@
 import "server-only";
 import { cache } from "react";
-import { getServerSession } from "next-auth";
 import { redirect, forbidden } from "next/navigation";
 import { connection } from "next/server";
-import { headers } from "next/headers";
-import { authOptions } from "@/lib/auth/options";
+import { cookies, headers } from "next/headers";
+import { usesSecureCookies } from "@/lib/auth/options";
+import { sessionUserId } from "@/lib/auth/session-token";
+import { env } from "@/lib/env";
 import { can, type Permission } from "@/lib/domain/permissions";
 import { findUserById } from "@/lib/services/users";
 import { attemptedAction, recordDenied } from "@/lib/services/audit";
@@ -22,9 +23,9 @@ export const currentUser = cache(async (): Promise<User | null> => {
 const sessionUser = cache(async (): Promise<{ active: User | null; deactivated: boolean } | null> => {
   // Per-request by nature: never prerender at build time.
   await connection();
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.id) return null;
-  const user = await findUserById(session.user.id);
+  const userId = await sessionUserId((await cookies()).getAll(), { secret: env().AUTH_SECRET, secure: usesSecureCookies() });
+  if (!userId) return null;
+  const user = await findUserById(userId);
   if (!user) return null;
   return user.deactivatedAt ? { active: null, deactivated: true } : { active: user, deactivated: false };
 });
