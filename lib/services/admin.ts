@@ -16,6 +16,10 @@ type Sql = Prisma.Sql;
  * see the migration 20261125100000_admin_lists).
  */
 
+/**
+ * A row of the admin list: what the list shows and its row actions need (terminate's dialog reads
+ * the product's version for what terminating removes); the product page has the rest.
+ */
 export type AdminProductRow = {
   id: string;
   name: string;
@@ -24,12 +28,11 @@ export type AdminProductRow = {
   versionId: string;
   pathId: string | null;
   status: ProductStatus;
-  statusMessage: string | null;
   productName: string;
   versionName: string;
   createdAt: string;
   updatedAt: string;
-  owner: { id: string; email: string; name: string | null; department: string | null; project: string | null };
+  owner: { id: string; email: string; department: string | null; project: string | null };
   /** A transfer holding the product (running, waiting for an admin, or incomplete). */
   transfer: { status: "RUNNING" | "NEEDS_CONFIRMATION" | "FAILED"; step: number; failedStep: number | null; failureReason: string | null; to: string } | null;
 };
@@ -73,14 +76,12 @@ type ProductRow = {
   provisioning_artifact_id: string;
   path_id: string | null;
   status: ProductStatus;
-  status_message: string | null;
   product_name: string;
   provisioning_artifact_name: string;
   created_at: Date;
   updated_at: Date;
   owner_id: string;
   owner_email: string;
-  owner_name: string | null;
   department: string | null;
   project: string | null;
   sort_value: string;
@@ -107,8 +108,8 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
       SELECT count(*)::int AS total FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where}
     ), page AS (
       SELECT p.id, p.name, p.aws_provisioned_product_id, p.product_id, p.provisioning_artifact_id, p.path_id,
-             p.status, p.status_message, p.product_name, p.provisioning_artifact_name, p.created_at, p.updated_at,
-             u.id AS owner_id, u.email AS owner_email, u.name AS owner_name, u.department, u.project,
+             p.status, p.product_name, p.provisioning_artifact_name, p.created_at, p.updated_at,
+             u.id AS owner_id, u.email AS owner_email, u.department, u.project,
              ${column}::text AS sort_value,
              tr.status AS transfer_status, tr.step AS transfer_step, tr.failed_step AS transfer_failed_step, tr.failure_reason AS transfer_failure_reason, tr.to_email AS transfer_to,
              row_number() OVER (ORDER BY ${column} ${order}, p.id ${order}) AS position
@@ -124,8 +125,8 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
       LIMIT ${filter.limit + 1}
     )
     SELECT counted.total, page.id, page.name, page.aws_provisioned_product_id, page.product_id, page.provisioning_artifact_id, page.path_id,
-           page.status, page.status_message, page.product_name, page.provisioning_artifact_name, page.created_at, page.updated_at,
-           page.owner_id, page.owner_email, page.owner_name, page.department, page.project, page.sort_value,
+           page.status, page.product_name, page.provisioning_artifact_name, page.created_at, page.updated_at,
+           page.owner_id, page.owner_email, page.department, page.project, page.sort_value,
            page.transfer_status, page.transfer_step, page.transfer_failed_step, page.transfer_failure_reason, page.transfer_to
     FROM counted LEFT JOIN page ON TRUE
     ORDER BY page.position`;
@@ -138,12 +139,11 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
       versionId: r.provisioning_artifact_id,
       pathId: r.path_id,
       status: r.status,
-      statusMessage: r.status_message,
       productName: r.product_name,
       versionName: r.provisioning_artifact_name,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
-      owner: { id: r.owner_id, email: r.owner_email, name: r.owner_name, department: r.department, project: r.project },
+      owner: { id: r.owner_id, email: r.owner_email, department: r.department, project: r.project },
       transfer: r.transfer_status
         ? { status: r.transfer_status, step: r.transfer_step ?? 1, failedStep: r.transfer_failed_step, failureReason: r.transfer_failure_reason, to: r.transfer_to ?? "" }
         : null,
