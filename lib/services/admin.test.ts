@@ -56,7 +56,7 @@ async function walk(f: ProductFilter) {
   let cursor: string | undefined;
   let total = -1;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = await admin.listAllProducts({ ...f, ...(cursor ? { cursor } : {}) });
+    const page = await admin.listAllProducts({ ...f, ...(cursor ? { cursor } : {}) }, { countCap: PRODUCTS });
     total = page.total;
     seen.push(...page.items);
     if (!page.nextCursor) break;
@@ -67,9 +67,10 @@ async function walk(f: ProductFilter) {
 
 describe("all products, for admins", () => {
   it("lists live products newest first, 50 to a page, with the total", async () => {
-    const page = await admin.listAllProducts(filter());
+    const page = await admin.listAllProducts(filter(), { countCap: PRODUCTS });
     const live = seq(PRODUCTS).filter((j) => statusOf(j) !== "TERMINATED");
     expect(page.total).toBe(live.length);
+    expect(page.totalCapped).toBe(false);
     expect(page.items).toHaveLength(50);
     expect(page.items.map((p) => p.name)).toEqual(live.reverse().slice(0, 50).map((j) => (j % 1000 === 7 ? `item-${j}-genome` : `item-${j}`)));
     expect(page.items[0]!.owner).toMatchObject({ email: `user${String((PRODUCTS - 1) % USERS).padStart(4, "0")}@example.org` });
@@ -93,6 +94,16 @@ describe("all products, for admins", () => {
       expect(total, JSON.stringify(over)).toBe(want.length);
       expect(new Set(seen.map((p) => p.name)).size, JSON.stringify(over)).toBe(want.length);
     }
+  });
+
+  it("counts up to its cap, then says there are more; an exact count up to it", async () => {
+    const capped = await admin.listAllProducts(filter());
+    expect(capped).toMatchObject({ total: admin.PRODUCT_COUNT_CAP, totalCapped: true });
+    expect(capped.items).toHaveLength(50);
+    const ownerOnly = seq(PRODUCTS).filter((j) => j % USERS === 42 && statusOf(j) !== "TERMINATED").length;
+    expect(await admin.listAllProducts(filter({ owner: await userId(42) }), { countCap: ownerOnly })).toMatchObject({ total: ownerOnly, totalCapped: false });
+    expect(await admin.listAllProducts(filter({ owner: await userId(42) }), { countCap: ownerOnly - 1 })).toMatchObject({ total: ownerOnly - 1, totalCapped: true });
+    expect(await admin.listAllProducts(filter({ department: "Dept 7" }), { countCap: 5 })).toMatchObject({ total: 5, totalCapped: true });
   });
 
   it("treats % and _ in the text as themselves", async () => {

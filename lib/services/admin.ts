@@ -93,19 +93,31 @@ type ProductRow = {
 };
 
 /** Every provisioned product, filtered, sorted and paged (admins). */
-export async function listAllProducts(filter: ProductFilter): Promise<Page<AdminProductRow>> {
+/**
+ * The admin list counts matches up to this many, then says "more than": counting every one of
+ * 20,000 products on each page view costs more than the page itself, and past a thousand the
+ * number only says "narrow the filters".
+ */
+export const PRODUCT_COUNT_CAP = 1000;
+
+/** A page of the admin list; `totalCapped`: there are more than `total` (PRODUCT_COUNT_CAP) matches. */
+export type AdminProductPage = Page<AdminProductRow> & { totalCapped: boolean };
+
+export async function listAllProducts(filter: ProductFilter, { countCap = PRODUCT_COUNT_CAP }: { countCap?: number } = {}): Promise<AdminProductPage> {
   const direction = sortDirection(filter.sort, filter.dir);
   const { column, cast } = PRODUCT_SORT_COLUMN[filter.sort];
   const after = cursorOf(filter.cursor);
   const where = productConditions(filter);
   const keyset = after ? sql`AND (${column}, p.id) ${direction === "desc" ? sql`<` : sql`>`} (${after.value}${cast}, ${after.id}::uuid)` : empty;
   const order = direction === "desc" ? sql`DESC` : sql`ASC`;
-  // One round trip: the total for the filters (reading the owner's row only when the filter
-  // does: a join over every product costs several times the count itself) always comes back as
-  // one row, the page's rows (if any) joined to it in their order.
+  // One round trip: the total for the filters, counted up to one past the cap (reading the
+  // owner's row only when the filter does: a join over every product costs several times the
+  // count itself), always comes back as one row, the page's rows (if any) joined to it in order.
   const result = await db.$queryRaw<(Partial<ProductRow> & { total: number })[]>`
     WITH counted AS (
-      SELECT count(*)::int AS total FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where}
+      SELECT count(*)::int AS total FROM (
+        SELECT 1 FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where} LIMIT ${countCap + 1}
+      ) matching
     ), page AS (
       SELECT p.id, p.name, p.aws_provisioned_product_id, p.product_id, p.provisioning_artifact_id, p.path_id,
              p.status, p.product_name, p.provisioning_artifact_name, p.created_at, p.updated_at,
@@ -131,7 +143,8 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
     FROM counted LEFT JOIN page ON TRUE
     ORDER BY page.position`;
   const rows = result.filter((r): r is ProductRow & { total: number } => r.id != null);
-  return pageOf(rows, filter.limit, result[0]?.total ?? 0, (r) => ({
+  const counted = result[0]?.total ?? 0;
+  const page = pageOf(rows, filter.limit, Math.min(counted, countCap), (r) => ({
       id: r.id,
       name: r.name,
       awsProvisionedProductId: r.aws_provisioned_product_id,
@@ -148,6 +161,7 @@ export async function listAllProducts(filter: ProductFilter): Promise<Page<Admin
         ? { status: r.transfer_status, step: r.transfer_step ?? 1, failedStep: r.transfer_failed_step, failureReason: r.transfer_failure_reason, to: r.transfer_to ?? "" }
         : null,
   }));
+  return { ...page, totalCapped: counted > countCap };
 }
 
 export type AdminUserRow = {

@@ -84,7 +84,7 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
       </form>
 
       <ProductsTable products={page.items} caption="All provisioned products matching the filters" transfer />
-      <Pager basePath="/admin/products" query={raw} nextCursor={page.nextCursor} shown={page.items.length} total={page.total} noun="products" />
+      <Pager basePath="/admin/products" query={raw} nextCursor={page.nextCursor} shown={page.items.length} total={page.total} totalCapped={page.totalCapped} noun="products" />
     </>
   );
 }
