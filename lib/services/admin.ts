@@ -45,13 +45,19 @@ const PRODUCT_SORT_COLUMN: Record<ProductSort, { column: Sql; cast: Sql }> = {
   owner: { column: sql`u.email`, cast: empty },
 };
 
-/** The WHERE conditions of a product filter (without paging); exported for the index tests. */
+/**
+ * The WHERE conditions of a product filter (without paging); exported for the index tests. The
+ * owner's attributes (email, department, project) are asked of `users` in a subquery, not through
+ * the join: the count then reads no owner row, and for the page PostgreSQL walks the sort's index
+ * checking owners against a set (2 ms here on 20,000 products, against 5 ms through the join).
+ */
 export function productConditions(filter: Omit<ProductFilter, "cursor" | "limit" | "sort" | "dir">): Sql {
   const conditions: Sql[] = [filter.status ? sql`p.status = ${filter.status}::"ProductStatus"` : sql`p.status <> 'TERMINATED'`];
-  if (filter.owner) conditions.push(isRowId(filter.owner) ? sql`p.owner_id = ${filter.owner}::uuid` : sql`u.email = ${filter.owner.toLowerCase()}`);
+  const owners = (condition: Sql) => sql`p.owner_id IN (SELECT id FROM users WHERE ${condition})`;
+  if (filter.owner) conditions.push(isRowId(filter.owner) ? sql`p.owner_id = ${filter.owner}::uuid` : owners(sql`email = ${filter.owner.toLowerCase()}`));
   if (filter.product) conditions.push(sql`p.product_id = ${filter.product}`);
-  if (filter.department) conditions.push(sql`u.department = ${filter.department}`);
-  if (filter.project) conditions.push(sql`u.project = ${filter.project}`);
+  if (filter.department) conditions.push(owners(sql`department = ${filter.department}`));
+  if (filter.project) conditions.push(owners(sql`project = ${filter.project}`));
   if (filter.q) conditions.push(sql`p.name ILIKE ${likePattern(filter.q)}`);
   if (filter.transfer) {
     conditions.push(
@@ -61,11 +67,6 @@ export function productConditions(filter: Omit<ProductFilter, "cursor" | "limit"
     );
   }
   return join(conditions, " AND ");
-}
-
-/** Whether a filter's conditions read the owner's row (email, department, project). */
-function readsOwner(filter: Omit<ProductFilter, "cursor" | "limit" | "sort" | "dir">): boolean {
-  return Boolean((filter.owner && !isRowId(filter.owner)) || filter.department || filter.project);
 }
 
 type ProductRow = {
@@ -110,13 +111,13 @@ export async function listAllProducts(filter: ProductFilter, { countCap = PRODUC
   const where = productConditions(filter);
   const keyset = after ? sql`AND (${column}, p.id) ${direction === "desc" ? sql`<` : sql`>`} (${after.value}${cast}, ${after.id}::uuid)` : empty;
   const order = direction === "desc" ? sql`DESC` : sql`ASC`;
-  // One round trip: the total for the filters, counted up to one past the cap (reading the
-  // owner's row only when the filter does: a join over every product costs several times the
-  // count itself), always comes back as one row, the page's rows (if any) joined to it in order.
+  // One round trip: the total for the filters, counted up to one past the cap (without the
+  // owner's row: a join over every product costs several times the count itself), always comes
+  // back as one row, the page's rows (if any) joined to it in order.
   const result = await db.$queryRaw<(Partial<ProductRow> & { total: number })[]>`
     WITH counted AS (
       SELECT count(*)::int AS total FROM (
-        SELECT 1 FROM provisioned_products p ${readsOwner(filter) ? sql`JOIN users u ON u.id = p.owner_id` : empty} WHERE ${where} LIMIT ${countCap + 1}
+        SELECT 1 FROM provisioned_products p WHERE ${where} LIMIT ${countCap + 1}
       ) matching
     ), page AS (
       SELECT p.id, p.name, p.aws_provisioned_product_id, p.product_id, p.provisioning_artifact_id, p.path_id,
