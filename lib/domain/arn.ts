@@ -180,3 +180,13 @@ export function checkPrincipalArn(input: string): CheckPrincipalArnResult {
 export function invalidArnMessage(input: string, reason: string): string {
   return input.trim() === "" ? "ARN is required" : `"${shown(input)}" is not a valid ARN: ${reason}`;
 }
+
+/** The end-user session ARN of the person whose sessions are named `sessionName`. */
+export function endUserPrincipalArn(endUserRoleArn: string, sessionName: string): string {
+  const parsed = parseArn(endUserRoleArn);
+  if (!parsed.ok || parsed.arn.service !== "iam" || !parsed.arn.resource.startsWith("role/")) {
+    throw new Error(`The end-user role must be an IAM role ARN, not ${endUserRoleArn}`);
+  }
+  const roleName = parsed.arn.resource.split("/").at(-1)!;
+  return `arn:${parsed.arn.partition}:sts::${parsed.arn.account}:assumed-role/${roleName}/${sessionName}`;
+}

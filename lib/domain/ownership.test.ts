@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chosenParameters, endUserPrincipalArn, isOwnerBoundParameter, ownerBoundValues } from "./ownership";
+import { endUserPrincipalArn } from "./arn";
+import { chosenParameters, isOwnerBoundParameter, ownerBoundValues } from "./ownership";
 import type { ProvisioningParameter } from "./parameters";
 
 const param = (key: string): ProvisioningParameter => ({ key, type: "String", noEcho: false, constraints: {} });

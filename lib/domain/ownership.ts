@@ -6,27 +6,17 @@
  *   `arn:<partition>:sts::<account>:assumed-role/<role name>/<session name>`: Service Catalog
  *   records it as the owner of what they launch, and the portal names every session
  *   (`awsSessionName`), so it is known even for someone who has never launched anything. A role
- *   with a path (`role/team/Name`) appears in the session ARN by its name alone, as STS writes it.
+ *   with a path (`role/team/Name`) appears in the session ARN by its name alone, as STS writes it
+ *   (`endUserPrincipalArn`, with the other ARN rules in ./arn).
  * - Owner-bound parameters (OWNER_BOUND_PARAMETERS, e.g. `OwnerPrincipalArn`) are template
  *   parameters the portal fills with the owner's principal, e.g. the principal a bucket policy
  *   grants. People never choose them: the forms do not show them, a value sent anyway is refused
  *   like a reserved tag, and a transfer rewrites them for the new owner. Names are compared
  *   without regard to case, so `ownerPrincipalArn` cannot slip past.
  */
-import { parseArn } from "./arn";
 import type { ProvisioningParameter } from "./parameters";
 
 export const DEFAULT_OWNER_BOUND_PARAMETERS: readonly string[] = ["OwnerPrincipalArn"];
-
-/** The end-user session ARN of the person whose sessions are named `sessionName`. */
-export function endUserPrincipalArn(endUserRoleArn: string, sessionName: string): string {
-  const parsed = parseArn(endUserRoleArn);
-  if (!parsed.ok || parsed.arn.service !== "iam" || !parsed.arn.resource.startsWith("role/")) {
-    throw new Error(`The end-user role must be an IAM role ARN, not ${endUserRoleArn}`);
-  }
-  const roleName = parsed.arn.resource.split("/").at(-1)!;
-  return `arn:${parsed.arn.partition}:sts::${parsed.arn.account}:assumed-role/${roleName}/${sessionName}`;
-}
 
 export function isOwnerBoundParameter(key: string, ownerBoundKeys: readonly string[]): boolean {
   const k = key.toLowerCase();

@@ -3,9 +3,8 @@
  * into zod, kept apart so pages that only describe parameters do not bundle zod).
  */
 import { z } from "zod";
+import { checkListItems, checkScalar } from "./parameter-checks";
 import {
-  checkListItems,
-  checkScalar,
   compileAllowedPattern,
   describeField,
   isBlankSecretWithDefault,

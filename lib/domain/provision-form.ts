@@ -3,7 +3,8 @@
  * their starting values, and whether a version may be chosen. provision-request.ts re-exports
  * these for the server; the form imports them from here and loads the schema when it needs it.
  */
-import { isReservedTagKey, type Tag } from "./tags";
+import { isReservedTagKey } from "./reserved-tag-keys";
+import type { Tag } from "./tags";
 
 export type TagOptionChoices = { key: string; values: string[] };
 export type RequestMode = "launch" | "update";

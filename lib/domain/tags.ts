@@ -17,6 +17,8 @@
  *   the room left for the user's tags does not depend on who the user is.
  */
 
+import { isReservedTagKey } from "./reserved-tag-keys";
+
 /** What AWS allows on one resource (and what CloudFormation propagates from the product). */
 export const MAX_TAGS_PER_RESOURCE = 50;
 export const TAG_KEY_MAX_LENGTH = 128;
@@ -52,10 +54,7 @@ function lower(s: string): string {
   return s.toLowerCase();
 }
 
-export function isReservedTagKey(key: string, reservedKeys: readonly string[]): boolean {
-  const k = lower(key.trim());
-  return reservedKeys.some((r) => lower(r.trim()) === k);
-}
+export { isReservedTagKey };
 
 /** Characters in `s` that AWS does not accept in a tag, each listed once, for messages. */
 function disallowedCharacters(s: string): string[] {

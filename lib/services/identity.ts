@@ -1,7 +1,7 @@
 import "server-only";
 import type { SessionIdentity } from "@/lib/aws/sessions";
 import { env } from "@/lib/env";
-import { endUserPrincipalArn } from "@/lib/domain/ownership";
+import { endUserPrincipalArn } from "@/lib/domain/arn";
 import { awsSessionNameFromEmail } from "@/lib/domain/session-name";
 import { allowedAccountsFrom, type SharingRules } from "@/lib/domain/sharing";
 import type { User } from "@/generated/prisma/client";
