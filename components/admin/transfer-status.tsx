@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
@@ -15,6 +16,7 @@ import type { TransferView } from "@/lib/services/transfers";
 export function TransferStatus({ transfer, canAct }: { transfer: TransferView; canAct: boolean }) {
   const toast = useToast();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const [confirmReplace, setConfirmReplace] = useState(false);
   const act = useMutation({
     mutationFn: (action: "resume" | "rollback") =>
@@ -22,6 +24,8 @@ export function TransferStatus({ transfer, canAct }: { transfer: TransferView; c
     onSuccess: async (result, action) => {
       toast.show({ tone: "info", title: action === "resume" ? "Transfer resumed" : `Rolling back to ${result.to.email}`, description: "This page follows it." });
       await queryClient.invalidateQueries({ queryKey: productKeys.all });
+      // The product page is rendered on the server: show where the transfer stands now.
+      router.refresh();
     },
   });
   const error = act.error instanceof ApiError ? (act.error.issues[0]?.message ?? act.error.message) : act.error?.message;

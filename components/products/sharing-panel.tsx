@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { SharingEditor, type PrincipalLine } from "@/components/products/sharing-editor";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
-import { productQuery } from "@/lib/queries/product";
+import { useRouter } from "next/navigation";
+import { productKeys } from "@/lib/queries/product-keys";
 import { shareChanges, type SharingRules } from "@/lib/domain/sharing";
 import type { SharedPrincipal, SharingPreview, SharingView } from "@/lib/services/sharing";
 
@@ -30,6 +31,7 @@ export function SharingPanel({ id, initial, rules, canChange, ownerId }: { id: s
   const headingId = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const { data: view = initial } = useQuery({
     queryKey: sharingQueryKey(id),
     queryFn: () => fetchJson<SharingView>(`/api/products/${id}/sharing`),
@@ -80,7 +82,9 @@ export function SharingPanel({ id, initial, rules, canChange, ownerId }: { id: s
       setWanted(null);
       setPreview(null);
       await queryClient.invalidateQueries({ queryKey: sharingQueryKey(id) });
-      await queryClient.invalidateQueries({ queryKey: productQuery(id).queryKey });
+      await queryClient.invalidateQueries({ queryKey: productKeys.detail(id) });
+      // The product page is rendered on the server: show the product under change.
+      router.refresh();
     } catch (e) {
       setError(e instanceof ApiError && e.issues.length ? e.issues.map((i) => i.message).join("; ") : (e as Error).message);
     } finally {

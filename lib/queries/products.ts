@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/queries/fetch-json";
-import { POLL_MS } from "@/lib/queries/product";
+import { PRODUCT_POLL_MS as POLL_MS } from "@/lib/queries/product-watch";
 import { productKeys, type MyProductsView } from "@/lib/queries/product-keys";
 import { myProductsSearch } from "@/lib/domain/my-products";
 import type { ProductChanges, ProductListPage } from "@/lib/services/products";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { getProductView } from "@/lib/services/products";
-import { ProductDetail } from "@/components/products/product-detail";
+import { ProductView } from "@/components/products/product-view";
 import { getSharing } from "@/lib/services/sharing";
 
 export const metadata: Metadata = { title: "Product" };
@@ -21,9 +21,8 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
     throw error;
   });
   return (
-    <ProductDetail
-      id={id}
-      initial={view}
+    <ProductView
+      product={view}
       sharing={sharing ? { view: sharing, rules: { key: sharing.key, allowedAccounts: sharing.allowedAccounts, ownerPrincipalArn: sharing.owner.arn } } : null}
     />
   );

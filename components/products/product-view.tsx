@@ -1,34 +1,15 @@
-"use client";
-
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DateTime } from "@/components/ui/date-time";
 import { KeyValueCard } from "@/components/ui/key-value-list";
-import { buttonClasses } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
 import { SsmCommands } from "@/components/products/ssm-commands";
-import { productQuery } from "@/lib/queries/product";
-import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import { ProductActions, ProductWatcher, SharingPanel, TransferStatus } from "@/components/products/product-islands";
+import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import { isWatched } from "@/lib/queries/product-watch";
 import type { ProductDetailView } from "@/lib/services/products";
 import type { SharingView } from "@/lib/services/sharing";
 import type { SharingRules } from "@/lib/domain/shared-list";
-
-// Admin-only parts (and a transfer's status, shown only while one holds the product) load when
-// shown: most people never see them, so their code stays out of this page's first load. React's
-// own lazy(), not next/dynamic: the same split without next/dynamic's preloading machinery
-// (about 2.7 KB gzip of first load).
-const TransferDialog = lazy(() => import("@/components/admin/transfer-dialog").then((m) => ({ default: m.TransferDialog })));
-const TransferStatus = lazy(() => import("@/components/admin/transfer-status").then((m) => ({ default: m.TransferStatus })));
-// Only a shareable product (a bucket) has the Sharing panel: it loads with the products that show
-// it. The server renders it into the page; it becomes interactive when its code arrives (its
-// inputs only then: see SharingEditor).
-const SharingPanel = lazy(() => import("@/components/products/sharing-panel").then((m) => ({ default: m.SharingPanel })));
-// Loaded when someone asks to terminate, not with every product page.
-const TerminateDialog = lazy(() => import("@/components/products/terminate-dialog").then((m) => ({ default: m.TerminateDialog })));
-
-const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" }) : "—");
 
 const recordLabels: Record<string, string> = {
   PROVISION_PRODUCT: "Launch",
@@ -38,34 +19,21 @@ const recordLabels: Record<string, string> = {
 };
 
 /**
- * One product, as the server read it for this page (`initial`), then polled while AWS works; with
- * its Sharing panel when the product's template has the sharing parameter (`sharing`).
+ * One product's page, rendered on the server: status, outputs, SSM commands, parameters, tags,
+ * history, and the Sharing panel when the template has the sharing parameter (`sharing`). What
+ * moves is in product-islands: a watcher refreshes this render while AWS works, and the actions
+ * and panels that change the product.
  */
-export function ProductDetail({ id, initial, sharing }: { id: string; initial: ProductDetailView; sharing: { view: SharingView; rules: SharingRules } | null }) {
-  const { data: product, isError, error } = useQuery({ ...productQuery(id), initialData: initial });
-  const toast = useToast();
-  const lastStatus = useRef<string | undefined>(undefined);
-  const [confirming, setConfirming] = useState(false);
-  const [transferring, setTransferring] = useState(false);
-
-  useEffect(() => {
-    if (!product) return;
-    const before = lastStatus.current;
-    if (before && !isSettledProductStatus(before) && isSettledProductStatus(product.status)) {
-      const ok = product.status === "AVAILABLE" || product.status === "TERMINATED";
-      toast.show({ tone: ok ? "success" : "error", title: `${product.name}: ${statusBadge(product.status).label}`, description: product.statusMessage ?? undefined });
-    }
-    lastStatus.current = product.status;
-  }, [product, toast]);
-
-  if (isError) return <p role="alert" className="text-sm text-red-700">Could not load this product: {error.message}</p>;
-  if (!product) return <p role="status">Loading…</p>;
-
+export function ProductView({ product, sharing }: { product: ProductDetailView; sharing: { view: SharingView; rules: SharingRules } | null }) {
   const instanceId = product.outputs.find((o) => o.key === "EC2InstanceId")?.value;
   const badge = statusBadge(product.status);
 
   return (
     <>
+      <ProductWatcher
+        product={{ id: product.id, name: product.name, status: product.status, statusMessage: product.statusMessage, updatedAt: product.updatedAt, transfer: product.transfer, records: product.records }}
+        watching={isWatched(product)}
+      />
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
         {product.canChange || !product.canTransfer ? (
           <Link href="/products" className="underline">
@@ -91,32 +59,26 @@ export function ProductDetail({ id, initial, sharing }: { id: string; initial: P
             {!product.canChange ? <span>· owned by {product.ownerEmail}</span> : null}
           </p>
         </div>
-        {product.status !== "TERMINATED" && (product.canChange || product.canTerminate || product.canTransfer) ? (
-          <div className="flex flex-wrap gap-2">
-            {product.canChange && canUpdate(product.status) && product.awsProvisionedProductId && !product.transfer ? (
-              <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
-                Update
-              </Link>
-            ) : null}
-            {product.canTransfer && !product.transfer && canUpdate(product.status) && product.awsProvisionedProductId ? (
-              <button type="button" className={buttonClasses("secondary")} onClick={() => setTransferring(true)}>
-                Transfer ownership…
-              </button>
-            ) : null}
-            {product.canTerminate ? (
-              <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status) || Boolean(product.transfer)} onClick={() => setConfirming(true)}>
-                {product.awsProvisionedProductId ? "Terminate" : "Remove"}
-              </button>
-            ) : null}
-          </div>
-        ) : null}
+        <ProductActions
+          product={{
+            id: product.id,
+            name: product.name,
+            status: product.status,
+            awsProvisionedProductId: product.awsProvisionedProductId,
+            productId: product.productId,
+            versionId: product.versionId,
+            pathId: product.pathId,
+            ownerId: product.ownerId,
+            ownerEmail: product.ownerEmail,
+            canChange: product.canChange,
+            canTerminate: product.canTerminate,
+            canTransfer: product.canTransfer,
+            held: Boolean(product.transfer),
+          }}
+        />
       </div>
 
-      {product.transfer ? (
-        <Suspense fallback={<p className="mt-4 text-sm text-slate-600">Loading the transfer's status…</p>}>
-          <TransferStatus transfer={product.transfer} canAct={product.canTransfer} />
-        </Suspense>
-      ) : null}
+      {product.transfer ? <TransferStatus transfer={product.transfer} canAct={product.canTransfer} /> : null}
 
       <div role="status" aria-live="polite" className="mt-4">
         {!isSettledProductStatus(product.status) ? (
@@ -178,7 +140,9 @@ export function ProductDetail({ id, initial, sharing }: { id: string; initial: P
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-medium">{recordLabels[r.type] ?? r.type}</span>
                 <StatusBadge status={r.status} />
-                <span className="text-slate-500">{formatTime(r.createdAt)}</span>
+                <span className="text-slate-500">
+                  <DateTime value={r.createdAt} />
+                </span>
                 {r.requestedBy ? <span className="text-slate-500">by {r.requestedBy}</span> : null}
                 {r.recordId ? <code className="text-xs text-slate-500">{r.recordId}</code> : null}
               </div>
@@ -195,15 +159,8 @@ export function ProductDetail({ id, initial, sharing }: { id: string; initial: P
       </section>
 
       {sharing && product.status !== "TERMINATED" ? (
-        <Suspense fallback={null}>
-          <SharingPanel id={product.id} initial={sharing.view} rules={sharing.rules} canChange={product.canChange} ownerId={product.ownerId} />
-        </Suspense>
+        <SharingPanel id={product.id} initial={sharing.view} rules={sharing.rules} canChange={product.canChange} ownerId={product.ownerId} />
       ) : null}
-
-      <Suspense fallback={<p role="status" className="mt-4 text-sm text-slate-600">Opening…</p>}>
-        {confirming ? <TerminateDialog product={product} onClose={() => setConfirming(false)} /> : null}
-        {transferring ? <TransferDialog product={{ id: product.id, name: product.name, ownerId: product.ownerId, ownerEmail: product.ownerEmail }} onClose={() => setTransferring(false)} /> : null}
-      </Suspense>
     </>
   );
 }

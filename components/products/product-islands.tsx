@@ -1,0 +1,132 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { buttonClasses } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import { PRODUCT_POLL_MS, productVersion } from "@/lib/queries/product-watch";
+import type { ProductDetailView } from "@/lib/services/products";
+import type { SharingView } from "@/lib/services/sharing";
+import type { SharingRules } from "@/lib/domain/shared-list";
+import type { TransferView } from "@/lib/services/transfers";
+
+/**
+ * The interactive parts of the product page, which is otherwise rendered on the server
+ * (components/products/product-view.tsx): the watcher that refreshes it while AWS works, the
+ * actions, and the parts that load with the products that have them. After anything changes the
+ * product, the page's server render is refreshed (router.refresh), so what it shows is the
+ * server's, as on first load.
+ */
+
+// Admin-only parts (and a transfer's status, shown only while one holds the product), the
+// Sharing panel (only shareable products) and the dialogs load when shown: React's lazy.
+const TransferDialog = lazy(() => import("@/components/admin/transfer-dialog").then((m) => ({ default: m.TransferDialog })));
+const TransferStatusPanel = lazy(() => import("@/components/admin/transfer-status").then((m) => ({ default: m.TransferStatus })));
+const TerminateDialog = lazy(() => import("@/components/products/terminate-dialog").then((m) => ({ default: m.TerminateDialog })));
+const SharingPanelPart = lazy(() => import("@/components/products/sharing-panel").then((m) => ({ default: m.SharingPanel })));
+
+type Watched = Pick<ProductDetailView, "id" | "name" | "status" | "statusMessage" | "updatedAt" | "transfer" | "records">;
+
+/**
+ * While AWS works on the product (or a transfer runs): asks for it every 2 s and refreshes the
+ * page when it changed; says so (a toast) when it settles. A plain fetch, not a TanStack query:
+ * nothing here keeps the product, the server render does.
+ */
+export function ProductWatcher({ product, watching }: { product: Watched; watching: boolean }) {
+  const router = useRouter();
+  const toast = useToast();
+  const lastStatus = useRef(product.status);
+  const version = productVersion(product);
+
+  useEffect(() => {
+    const before = lastStatus.current;
+    if (before !== product.status && !isSettledProductStatus(before) && isSettledProductStatus(product.status)) {
+      const ok = product.status === "AVAILABLE" || product.status === "TERMINATED";
+      toast.show({ tone: ok ? "success" : "error", title: `${product.name}: ${statusBadge(product.status).label}`, description: product.statusMessage ?? undefined });
+    }
+    lastStatus.current = product.status;
+  }, [product.status, product.name, product.statusMessage, toast]);
+
+  useEffect(() => {
+    if (!watching) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const ask = async () => {
+      try {
+        const response = await fetch(`/api/products/${encodeURIComponent(product.id)}`, { cache: "no-store" });
+        // Changed: refresh the server render. Asking goes on until the new render arrives (this
+        // effect then starts over with its version), so a refresh lost on the way is retried.
+        if (response.ok && productVersion((await response.json()) as Watched) !== version) router.refresh();
+      } catch {
+        // Offline for a moment: ask again at the next tick.
+      }
+      if (!stopped) timer = setTimeout(ask, PRODUCT_POLL_MS);
+    };
+    timer = setTimeout(ask, PRODUCT_POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [watching, product.id, version, router]);
+
+  return null;
+}
+
+type Actionable = Pick<
+  ProductDetailView,
+  "id" | "name" | "status" | "awsProvisionedProductId" | "productId" | "versionId" | "pathId" | "ownerId" | "ownerEmail" | "canChange" | "canTerminate" | "canTransfer"
+> & { held: boolean };
+
+/** Update, Transfer ownership… and Terminate, as the person may; the dialogs load when asked for. */
+export function ProductActions({ product }: { product: Actionable }) {
+  const router = useRouter();
+  const [open, setOpen] = useState<"terminate" | "transfer" | null>(null);
+  const close = () => {
+    setOpen(null);
+    router.refresh();
+  };
+  if (product.status === "TERMINATED" || !(product.canChange || product.canTerminate || product.canTransfer)) return null;
+  return (
+    <div className="flex flex-wrap gap-2">
+      {product.canChange && canUpdate(product.status) && product.awsProvisionedProductId && !product.held ? (
+        <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
+          Update
+        </Link>
+      ) : null}
+      {product.canTransfer && !product.held && canUpdate(product.status) && product.awsProvisionedProductId ? (
+        <button type="button" className={buttonClasses("secondary")} onClick={() => setOpen("transfer")}>
+          Transfer ownership…
+        </button>
+      ) : null}
+      {product.canTerminate ? (
+        <button type="button" className={buttonClasses("danger")} disabled={!canTerminate(product.status) || product.held} onClick={() => setOpen("terminate")}>
+          {product.awsProvisionedProductId ? "Terminate" : "Remove"}
+        </button>
+      ) : null}
+      <Suspense fallback={<p role="status" className="text-sm text-slate-600">Opening…</p>}>
+        {open === "terminate" ? <TerminateDialog product={product} onClose={close} /> : null}
+        {open === "transfer" ? <TransferDialog product={{ id: product.id, name: product.name, ownerId: product.ownerId, ownerEmail: product.ownerEmail }} onClose={close} /> : null}
+      </Suspense>
+    </div>
+  );
+}
+
+/** A transfer holding the product: its status, and (admins) resume or roll back. */
+export function TransferStatus({ transfer, canAct }: { transfer: TransferView; canAct: boolean }) {
+  return (
+    <Suspense fallback={<p className="mt-4 text-sm text-slate-600">Loading the transfer&apos;s status…</p>}>
+      <TransferStatusPanel transfer={transfer} canAct={canAct} />
+    </Suspense>
+  );
+}
+
+/** The Sharing panel of a shareable product (its template has the sharing parameter). */
+export function SharingPanel(props: { id: string; initial: SharingView; rules: SharingRules; canChange: boolean; ownerId: string }) {
+  return (
+    <Suspense fallback={null}>
+      <SharingPanelPart {...props} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,20 @@
+import { isSettledProductStatus } from "@/lib/domain/status";
+import type { ProductDetailView } from "@/lib/services/products";
+
+/**
+ * What the product page's watcher compares: while AWS works on a product (or a transfer runs),
+ * the page asks for the product every POLL_MS and refreshes its server render when this changes
+ * (the status, the row's last update, the transfer's step, a record's status).
+ */
+export const PRODUCT_POLL_MS = 2000;
+
+type Watched = Pick<ProductDetailView, "status" | "updatedAt" | "transfer" | "records">;
+
+export function productVersion(view: Watched): string {
+  return [view.status, view.updatedAt, view.transfer ? `${view.transfer.status}:${view.transfer.step}` : "", view.records.map((r) => `${r.id}:${r.status}`).join(",")].join("|");
+}
+
+/** Whether the page should keep asking: AWS is working on it, or a transfer runs (its first step leaves the status as it is). */
+export function isWatched(view: Pick<ProductDetailView, "status" | "transfer">): boolean {
+  return !isSettledProductStatus(view.status) || view.transfer?.status === "RUNNING";
+}
