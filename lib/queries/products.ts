@@ -5,8 +5,6 @@ import { productKeys, type MyProductsView } from "@/lib/queries/product-keys";
 import { myProductsSearch } from "@/lib/domain/my-products";
 import type { ProductChanges, ProductListPage } from "@/lib/services/products";
 
-export { productKeys, type MyProductsView };
-
 /**
  * My products, a page at a time ("Load more" fetches the next cursor). It does not poll itself:
  * `myProductChangesQuery` does, cheaply, and the list refetches only when that says something changed.

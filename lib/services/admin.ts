@@ -146,21 +146,21 @@ export async function listAllProducts(filter: ProductFilter, { countCap = PRODUC
   const rows = result.filter((r): r is ProductRow & { total: number } => r.id != null);
   const counted = result[0]?.total ?? 0;
   const page = pageOf(rows, filter.limit, Math.min(counted, countCap), (r) => ({
-      id: r.id,
-      name: r.name,
-      awsProvisionedProductId: r.aws_provisioned_product_id,
-      productId: r.product_id,
-      versionId: r.provisioning_artifact_id,
-      pathId: r.path_id,
-      status: r.status,
-      productName: r.product_name,
-      versionName: r.provisioning_artifact_name,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-      owner: { id: r.owner_id, email: r.owner_email, department: r.department, project: r.project },
-      transfer: r.transfer_status
-        ? { status: r.transfer_status, step: r.transfer_step ?? 1, failedStep: r.transfer_failed_step, failureReason: r.transfer_failure_reason, to: r.transfer_to ?? "" }
-        : null,
+    id: r.id,
+    name: r.name,
+    awsProvisionedProductId: r.aws_provisioned_product_id,
+    productId: r.product_id,
+    versionId: r.provisioning_artifact_id,
+    pathId: r.path_id,
+    status: r.status,
+    productName: r.product_name,
+    versionName: r.provisioning_artifact_name,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    owner: { id: r.owner_id, email: r.owner_email, department: r.department, project: r.project },
+    transfer: r.transfer_status
+      ? { status: r.transfer_status, step: r.transfer_step ?? 1, failedStep: r.transfer_failed_step, failureReason: r.transfer_failure_reason, to: r.transfer_to ?? "" }
+      : null,
   }));
   return { ...page, totalCapped: counted > countCap };
 }
