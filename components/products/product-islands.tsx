@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { canTerminate, canUpdate, isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import { canTerminate, canUpdate, settledNotice } from "@/lib/domain/status";
 import { PRODUCT_POLL_MS, productVersion } from "@/lib/queries/product-watch";
 import type { ProductDetailView } from "@/lib/services/products";
 import type { SharingView } from "@/lib/services/sharing";
@@ -41,11 +41,8 @@ export function ProductWatcher({ product, watching }: { product: Watched; watchi
   const version = productVersion(product);
 
   useEffect(() => {
-    const before = lastStatus.current;
-    if (before !== product.status && !isSettledProductStatus(before) && isSettledProductStatus(product.status)) {
-      const ok = product.status === "AVAILABLE" || product.status === "TERMINATED";
-      toast.show({ tone: ok ? "success" : "error", title: `${product.name}: ${statusBadge(product.status).label}`, description: product.statusMessage ?? undefined });
-    }
+    const notice = settledNotice(lastStatus.current, product);
+    if (notice) toast.show(notice);
     lastStatus.current = product.status;
   }, [product.status, product.name, product.statusMessage, toast]);
 

@@ -6,8 +6,9 @@ import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DataTable, LinkRowHeader, Row } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { myProductChangesQuery, myProductsQuery, productKeys, type MyProductsView } from "@/lib/queries/products";
-import { isSettledProductStatus, statusBadge } from "@/lib/domain/status";
+import { myProductChangesQuery, myProductsQuery } from "@/lib/queries/products";
+import { productKeys, type MyProductsView } from "@/lib/queries/product-keys";
+import { settledNotice } from "@/lib/domain/status";
 import { MY_PRODUCT_SORTS, myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
 import type { ProductListItem, ProductListPage } from "@/lib/services/products";
 
@@ -19,11 +20,8 @@ function useSettledToasts(products: ProductListItem[]) {
   const previous = useRef(new Map<string, string>());
   useEffect(() => {
     for (const p of products) {
-      const before = previous.current.get(p.id);
-      if (before && !isSettledProductStatus(before) && isSettledProductStatus(p.status)) {
-        const ok = p.status === "AVAILABLE" || p.status === "TERMINATED";
-        toast.show({ tone: ok ? "success" : "error", title: `${p.name}: ${statusBadge(p.status).label}`, description: p.statusMessage ?? undefined });
-      }
+      const notice = settledNotice(previous.current.get(p.id), p);
+      if (notice) toast.show(notice);
       previous.current.set(p.id, p.status);
     }
   }, [products, toast]);

@@ -13,6 +13,7 @@ import {
   isRecordType,
   isSettledProductStatus,
   productStatusAfterRecord,
+  settledNotice,
   statusMessageAfterRecord,
   statusBadge,
 } from "./status";
@@ -173,5 +174,20 @@ describe("recordStatusFromAnswer", () => {
     expect(recordStatusFromAnswer("FAILED")).toBe("IN_PROGRESS");
     expect(recordStatusFromAnswer(undefined)).toBe("CREATED");
     expect(recordStatusFromAnswer("SOMETHING_NEW")).toBe("CREATED");
+  });
+});
+
+describe("settledNotice", () => {
+  const product = (status: string, statusMessage: string | null = null) => ({ name: "ws-1", status, statusMessage });
+  it("says nothing unless a product in progress has just settled", () => {
+    expect(settledNotice(undefined, product("AVAILABLE"))).toBeNull();
+    expect(settledNotice("AVAILABLE", product("AVAILABLE"))).toBeNull();
+    expect(settledNotice("AVAILABLE", product("ERROR"))).toBeNull();
+    expect(settledNotice("UNDER_CHANGE", product("UNDER_CHANGE"))).toBeNull();
+  });
+  it("names the product and its new status, good news or bad, with AWS's message", () => {
+    expect(settledNotice("UNDER_CHANGE", product("AVAILABLE"))).toEqual({ tone: "success", title: `ws-1: ${statusBadge("AVAILABLE").label}` });
+    expect(settledNotice("UNDER_CHANGE", product("TERMINATED"))).toMatchObject({ tone: "success" });
+    expect(settledNotice("PLAN_IN_PROGRESS", product("TAINTED", "The update failed"))).toEqual({ tone: "error", title: `ws-1: ${statusBadge("TAINTED").label}`, description: "The update failed" });
   });
 });

@@ -148,3 +148,17 @@ export function recordStatusFromAnswer(status: string | null | undefined): Recor
   if (status === undefined || status === null || !isRecordStatus(status)) return "CREATED";
   return isFinalRecordStatus(status) ? "IN_PROGRESS" : status;
 }
+
+/**
+ * What to tell someone watching a product when it settles: nothing unless it was in progress
+ * (`before`) and no longer is; then its name and new status, good news or bad, with AWS's message.
+ * The same words on My products and on the product's page.
+ */
+export function settledNotice(
+  before: string | undefined,
+  product: { name: string; status: string; statusMessage: string | null },
+): { tone: "success" | "error"; title: string; description?: string } | null {
+  if (!before || isSettledProductStatus(before) || !isSettledProductStatus(product.status)) return null;
+  const ok = product.status === "AVAILABLE" || product.status === "TERMINATED";
+  return { tone: ok ? "success" : "error", title: `${product.name}: ${statusBadge(product.status).label}`, ...(product.statusMessage ? { description: product.statusMessage } : {}) };
+}
