@@ -36,7 +36,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
           <div key={t.id} className={`pointer-events-auto rounded-lg border p-3 shadow-md ${toneClasses[t.tone]}`}>
             <div className="flex items-start justify-between gap-2">
               <p className="text-sm font-semibold">{t.title}</p>
-              <button type="button" onClick={() => dismiss(t.id)} className="text-xs underline" aria-label={`Dismiss: ${t.title}`}>
+              <button type="button" onClick={() => dismiss(t.id)} className="text-xs underline" aria-label={`Close: ${t.title}`}>
                 Close
               </button>
             </div>
