@@ -31,6 +31,8 @@ export type ReconcileReport = {
  * and the request that is still running writes only while the row has no AWS id.
  */
 const PENDING_GRACE_MS = 30_000;
+/** The status message of a launch a reconciliation is sending again (and its claim on the row). */
+const RESENDING = "The launch did not reach AWS; the portal is sending it again.";
 
 async function scanAccount(): Promise<Map<string, ScannedProduct>> {
   return asUser(
@@ -80,9 +82,20 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
             if (!report.nextPendingDueAt || dueAt < report.nextPendingDueAt) report.nextPendingDueAt = dueAt;
             continue;
           }
-          // Claim the row (compare-and-set on its last change), so that a reconciliation running
-          // at the same time in another instance does not send it or give it up a second time.
-          const claimed = await db.provisionedProduct.updateMany({ where: { id: row.id, status: "PENDING", awsProvisionedProductId: null, updatedAt: row.updatedAt }, data: { updatedAt: new Date() } });
+          // Claim the row, so that a reconciliation running at the same time (here or in another
+          // instance) does not send it or give it up a second time: only a row no other run has
+          // claimed in the last PENDING_GRACE_MS. (A compare-and-set on the row's last change was
+          // not enough: a run that read the row after this claim saw the claim's own timestamp.)
+          // A claim whose run died lapses after that time, and the next run sends it.
+          const claimed = await db.provisionedProduct.updateMany({
+            where: {
+              id: row.id,
+              status: "PENDING",
+              awsProvisionedProductId: null,
+              OR: [{ statusMessage: null }, { statusMessage: { not: RESENDING } }, { updatedAt: { lt: new Date(now.getTime() - PENDING_GRACE_MS) } }],
+            },
+            data: { statusMessage: RESENDING, updatedAt: new Date() },
+          });
           if (claimed.count === 0) continue;
           // Never reached AWS: send it again with the same token (AWS dedupes on it).
           const form = await getProvisioningForm(row.owner, { productId: row.productId, artifactId: row.provisioningArtifactId, ...(row.pathId ? { pathId: row.pathId } : {}) });
