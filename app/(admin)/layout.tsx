@@ -1,4 +1,5 @@
 import { AppShell } from "@/components/layout/app-shell";
+import { QueryProvider } from "@/components/ui/query-provider";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { requirePermission } from "@/lib/auth/session";
 
@@ -7,7 +8,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <AppShell user={user}>
       <AdminNav />
-      {children}
+      <QueryProvider>{children}</QueryProvider>
     </AppShell>
   );
 }

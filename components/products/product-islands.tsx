@@ -22,10 +22,25 @@ import type { TransferView } from "@/lib/services/transfers";
 
 // Admin-only parts (and a transfer's status, shown only while one holds the product), the
 // Sharing panel (only shareable products) and the dialogs load when shown: React's lazy.
-const TransferDialog = lazy(() => import("@/components/admin/transfer-dialog").then((m) => ({ default: m.TransferDialog })));
-const TransferStatusPanel = lazy(() => import("@/components/admin/transfer-status").then((m) => ({ default: m.TransferStatus })));
-const TerminateDialog = lazy(() => import("@/components/products/terminate-dialog").then((m) => ({ default: m.TerminateDialog })));
-const SharingPanelPart = lazy(() => import("@/components/products/sharing-panel").then((m) => ({ default: m.SharingPanel })));
+// They keep their data with TanStack Query, whose client loads with them (withQueries).
+const TransferDialog = withQueries(() => import("@/components/admin/transfer-dialog").then((m) => m.TransferDialog));
+const TransferStatusPanel = withQueries(() => import("@/components/admin/transfer-status").then((m) => m.TransferStatus));
+const TerminateDialog = withQueries(() => import("@/components/products/terminate-dialog").then((m) => m.TerminateDialog));
+const SharingPanelPart = withQueries(() => import("@/components/products/sharing-panel").then((m) => m.SharingPanel));
+
+/** A component loaded when first shown, inside the query client's provider, which loads with it. */
+function withQueries<P extends object>(load: () => Promise<React.ComponentType<P>>) {
+  return lazy(async () => {
+    const [{ QueryProvider }, Part] = await Promise.all([import("@/components/ui/query-provider"), load()]);
+    return {
+      default: (props: P) => (
+        <QueryProvider>
+          <Part {...props} />
+        </QueryProvider>
+      ),
+    };
+  });
+}
 
 type Watched = Pick<ProductDetailView, "id" | "name" | "status" | "statusMessage" | "updatedAt" | "transfer" | "records">;
 

@@ -1,13 +1,12 @@
 "use client";
 
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DataTable, LinkRowHeader, Row } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { myProductChangesQuery, myProductsQuery } from "@/lib/queries/products";
-import { productKeys, type MyProductsView } from "@/lib/queries/product-keys";
+import { useMyProducts } from "@/lib/queries/my-products";
+import type { MyProductsView } from "@/lib/queries/product-keys";
 import { settledNotice } from "@/lib/domain/status";
 import { MY_PRODUCT_SORTS, myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
 import type { ProductListItem, ProductListPage } from "@/lib/services/products";
@@ -27,19 +26,6 @@ function useSettledToasts(products: ProductListItem[]) {
   }, [products, toast]);
 }
 
-/**
- * While anything of mine is in progress, poll the cheap changes summary every 2 s and refetch the
- * pages already loaded only when it says something changed.
- */
-function useRefreshWhileInProgress(inProgress: number, version: string | undefined, listUpdatedAt: number) {
-  const queryClient = useQueryClient();
-  const changes = useQuery(myProductChangesQuery(inProgress > 0));
-  useEffect(() => {
-    if (!changes.data || version === undefined) return;
-    if (changes.dataUpdatedAt > listUpdatedAt && changes.data.version !== version) void queryClient.invalidateQueries({ queryKey: productKeys.lists });
-  }, [changes.data, changes.dataUpdatedAt, version, listUpdatedAt, queryClient]);
-}
-
 /** Keeps the view in the address bar (no navigation, no server round trip), so it can be shared and survives a reload. */
 function useViewInAddress(view: MyProductsView) {
   const first = useRef(true);
@@ -53,18 +39,13 @@ function useViewInAddress(view: MyProductsView) {
 }
 
 /** My products in the view of the address, starting from the first page the server read for it (`initialPage`). */
-export function ProductList({ initialView, initialPage }: { initialView: MyProductsView; initialPage: ProductListPage }) {
+export function ProductList({ initialView, initialPage, readAt }: { initialView: MyProductsView; initialPage: ProductListPage; /** When the server read it (ms). */ readAt: number }) {
   const [view, setView] = useState<MyProductsView>(initialView);
   const [text, setText] = useState(initialView.q ?? "");
-  const { data, isPending, isError, error, fetchNextPage, hasNextPage, isFetchingNextPage, dataUpdatedAt } = useInfiniteQuery({
-    ...myProductsQuery(view),
-    // The server's page belongs to the view it was read for, not to the views typed after it.
-    ...(view === initialView ? { initialData: { pages: [initialPage], pageParams: [null] } } : {}),
-  });
-  const products = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
-  const first = data?.pages[0];
+  const list = useMyProducts(view, { view: initialView, page: initialPage, readAt });
+  const products = useMemo(() => list.pages.flatMap((p) => p.items), [list.pages]);
+  const first = list.pages[0];
   useSettledToasts(products);
-  useRefreshWhileInProgress(first?.inProgress ?? 0, first?.version, dataUpdatedAt);
   useViewInAddress(view);
 
   // The text filter asks the server once typing pauses.
@@ -107,13 +88,13 @@ export function ProductList({ initialView, initialPage }: { initialView: MyProdu
         </p>
       </div>
 
-      {isPending ? (
+      {list.status === "loading" ? (
         <p role="status" className="mt-8 text-sm text-slate-600">
           Loading your products…
         </p>
-      ) : isError ? (
+      ) : list.status === "error" ? (
         <p role="alert" className="mt-8 text-sm text-red-700">
-          Could not load your products: {error.message}
+          Could not load your products: {list.error}
         </p>
       ) : products.length === 0 ? (
         <div className="mt-8 rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
@@ -141,10 +122,15 @@ export function ProductList({ initialView, initialPage }: { initialView: MyProdu
             <p className="text-sm text-slate-600" aria-live="polite">
               Showing {products.length.toLocaleString("en")} of {(first?.total ?? products.length).toLocaleString("en")}
             </p>
-            {hasNextPage ? (
-              <Button variant="secondary" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
-                {isFetchingNextPage ? "Loading…" : "Load more"}
+            {list.hasMore ? (
+              <Button variant="secondary" onClick={list.loadMore} disabled={list.loadingMore}>
+                {list.loadingMore ? "Loading…" : "Load more"}
               </Button>
+            ) : null}
+            {list.moreError ? (
+              <p role="alert" className="text-sm text-red-700">
+                Could not load more: {list.moreError}
+              </p>
             ) : null}
           </div>
         </>

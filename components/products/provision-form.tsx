@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -8,8 +7,8 @@ import { FieldShell, inputClasses } from "@/components/ui/form-field";
 import { useToast } from "@/components/ui/toast";
 import { ParameterField, parameterFieldId } from "@/components/products/parameter-field";
 import { TagsEditor, type TagErrors } from "@/components/products/tags-editor";
-import { provisioningFormQuery } from "@/lib/queries/catalog";
-import { productKeys } from "@/lib/queries/product-keys";
+import { useProvisioningForm } from "@/lib/queries/provisioning-form";
+import { markProductsChanged } from "@/lib/queries/product-events";
 import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { describeField, groupFields, initialParameterValues, parameterChanges, type ParameterValue, type ParameterValues } from "@/lib/domain/parameters";
 import { initialTagOptionValues, offeredTagOptions, versionIssue } from "@/lib/domain/provision-form";
@@ -92,15 +91,11 @@ export function ProvisionForm({
   const mode = existing ? "update" : "launch";
   const router = useRouter();
   const toast = useToast();
-  const queryClient = useQueryClient();
   const [versionId, setVersionId] = useState(existing?.versionId ?? product.defaultVersionId ?? product.versions[0]?.id ?? "");
   // An update keeps the product's own launch path (the server refuses another one).
   const [pathId, setPathId] = useState<string | null>(existing ? existing.pathId : (product.launchPaths[0]?.id ?? null));
-  const formQuery = useQuery({
-    ...provisioningFormQuery(product.productId, versionId, pathId),
-    ...(initialForm && initialForm.versionId === versionId && initialForm.pathId === pathId ? { initialData: initialForm.form } : {}),
-  });
-  const form = formQuery.data;
+  const formState = useProvisioningForm({ productId: product.productId, versionId, pathId }, initialForm);
+  const form = formState.status === "ready" ? formState.form : undefined;
 
   const [name, setName] = useState(existing?.name ?? "");
   const [nameTaken, setNameTaken] = useState(false);
@@ -192,14 +187,14 @@ export function ProvisionForm({
     try {
       if (mode === "launch") {
         const created = await fetchJson<ProductSummary>("/api/products", { method: "POST", body: JSON.stringify(payload()) });
-        await queryClient.invalidateQueries({ queryKey: productKeys.all });
+        markProductsChanged();
         toast.show({ tone: "info", title: `Launching ${created.name}`, description: "AWS is creating it. This page shows progress." });
         router.push(`/products/${created.id}`);
       } else if (!preview) {
         setPreview(await fetchJson<UpdatePreview>(`/api/products/${existing!.id}/preview`, { method: "POST", body: JSON.stringify(payload()) }));
       } else {
         await fetchJson<ProductSummary>(`/api/products/${existing!.id}`, { method: "PATCH", body: JSON.stringify(payload()) });
-        await queryClient.invalidateQueries({ queryKey: productKeys.all });
+        markProductsChanged();
         toast.show({ tone: "info", title: `Updating ${existing!.name}`, description: "AWS is applying the change." });
         router.push(`/products/${existing!.id}`);
       }
@@ -305,14 +300,17 @@ export function ProvisionForm({
         ) : null}
       </section>
 
-      {formQuery.isPending ? (
+      {formState.status === "pending" ? (
         <p role="status" className="text-sm text-slate-600">
           Loading the product&apos;s parameters…
         </p>
-      ) : formQuery.isError ? (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          Could not load the parameters: {formQuery.error.message}
-        </p>
+      ) : formState.status === "error" ? (
+        <div role="alert" className="flex flex-wrap items-center gap-3 rounded-md bg-red-50 p-3 text-sm text-red-800">
+          <p>Could not load the parameters: {formState.message}</p>
+          <Button variant="secondary" onClick={formState.retry}>
+            Try again
+          </Button>
+        </div>
       ) : form ? (
         <>
           {form.usageInstructions.length ? (

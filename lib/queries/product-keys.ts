@@ -6,8 +6,5 @@ export type MyProductsView = { q?: string; sort: MyProductSort; terminated?: "1"
 
 export const productKeys = {
   all: ["products"] as const,
-  lists: ["products", "list"] as const,
-  list: (view: MyProductsView) => ["products", "list", { q: view.q ?? "", sort: view.sort, terminated: view.terminated === "1", limit: view.limit ?? null }] as const,
-  changes: ["products", "changes"] as const,
   detail: (id: string) => ["products", "detail", id] as const,
 };

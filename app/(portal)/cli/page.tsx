@@ -6,6 +6,7 @@ import { listAccessTokens } from "@/lib/services/access-tokens";
 import { CreateTokenForm } from "@/components/cli/create-token-form";
 import { TokenTable } from "@/components/cli/token-table";
 import { CopyButton } from "@/components/ui/copy-button";
+import { QueryProvider } from "@/components/ui/query-provider";
 
 export const metadata: Metadata = { title: "CLI access" };
 
@@ -18,7 +19,7 @@ export default async function CliAccessPage() {
   const profile = `[profile quartermaster]\nregion = ${settings.AWS_REGION}\ncredential_process = ${credentialProcessCommand(settings.APP_URL, TOKEN_FILE)}`;
   const storeToken = `(umask 077 && mkdir -p ~/.aws && read -rs -p "Token: " t && printf '%s' "$t" > ${TOKEN_FILE}) && chmod 600 ${TOKEN_FILE}`;
   return (
-    <>
+    <QueryProvider>
       <h1 className="text-2xl font-bold text-slate-900">CLI access</h1>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">
         A personal access token lets the AWS CLI get your own AWS session from the portal, as {user.email}: the same permissions and tags as your products here. Anyone holding it can act as you in AWS
@@ -61,6 +62,6 @@ export default async function CliAccessPage() {
         <code className="mt-1 block break-all rounded bg-slate-900 p-2 text-xs text-slate-100">aws sts get-caller-identity --profile quartermaster</code>
         <code className="mt-1 block break-all rounded bg-slate-900 p-2 text-xs text-slate-100">aws servicecatalog search-provisioned-products --access-level-filter Key=User,Value=Self --profile quartermaster</code>
       </section>
-    </>
+    </QueryProvider>
   );
 }

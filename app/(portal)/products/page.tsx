@@ -21,6 +21,7 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
   const { cursor: _ignored, ...query } = parsed.success ? parsed.data : myProductsQuerySchema.parse({});
   const view: MyProductsView = { sort: query.sort, ...(query.q ? { q: query.q } : {}), ...(query.terminated === "1" ? { terminated: "1" } : {}), ...(query.limit !== MY_PRODUCTS_PAGE_SIZE ? { limit: query.limit } : {}) };
   // The first page on the server; the client pages and refetches from it.
+  const readAt = Date.now();
   const [firstPage, shared] = await Promise.all([listMyProducts(user, query), listSharedWithMe(user)]);
   return (
     <>
@@ -38,7 +39,7 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
           Showing the default view: {parsed.error.issues.map((i) => i.message).join("; ")}.
         </p>
       )}
-      <ProductList initialView={view} initialPage={firstPage} />
+      <ProductList initialView={view} initialPage={firstPage} readAt={readAt} />
       <SharedWithMe items={shared} />
     </>
   );
