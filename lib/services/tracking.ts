@@ -41,6 +41,15 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   const { errors, outputs } = described;
   const final = isFinalRecordStatus(status);
 
+  // Still under way and nothing moved (the usual look): no write. Writing the same values would
+  // still cost a transaction and bump the product's updatedAt, which My products' poll reads as
+  // a change and refetches for.
+  if (!final && status === record.status && JSON.stringify(errors) === JSON.stringify(record.errors ?? [])) {
+    const latest = !product.lastRecordId || product.lastRecordId === record.recordId;
+    const after = productStatusAfterRecord(record.recordType as never, status as never);
+    if (!latest || after === null || after === "PLAN_IN_PROGRESS" || after === product.status) return "in-progress";
+  }
+
   // Compare-and-set on the status read above: when another tracker (another portal instance,
   // a retried job) got there first, this look changes nothing and writes no second audit event.
   const applied = await db.$transaction(async (tx) => {
