@@ -13,13 +13,29 @@ export type { CatalogProduct, LaunchPath, ProductDetail, ProductVersion, Provisi
 
 // Catalog data changes rarely, but what a person may see depends on their role: cache per user.
 const TTL_MS = 60_000;
-const cache = new Map<string, { expires: number; value: unknown }>();
+/** Entries kept at most (oldest dropped first): a person's catalog, products and forms, for many people. */
+const MAX_ENTRIES = 5_000;
+const cache = new Map<string, { expires: number; value: Promise<unknown> }>();
 
-async function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+/**
+ * The answer for `key` for a minute, shared by the calls that ask while it is on its way: four
+ * launches of one product at once ask AWS for its form once, not four times. A failure is not
+ * kept (the next call asks AWS again).
+ */
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
   const hit = cache.get(key);
-  if (hit && hit.expires > Date.now()) return hit.value as T;
-  const value = await load();
-  cache.set(key, { expires: Date.now() + TTL_MS, value });
+  if (hit && hit.expires > now) return hit.value as Promise<T>;
+  const value = load();
+  cache.delete(key);
+  cache.set(key, { expires: now + TTL_MS, value });
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  });
+  for (const oldest of cache.keys()) {
+    if (cache.size <= MAX_ENTRIES) break;
+    cache.delete(oldest);
+  }
   return value;
 }
 
