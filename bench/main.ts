@@ -22,7 +22,7 @@ import { writeFileSync } from "node:fs";
 import { startBenchPortal } from "./portal";
 import { LAUNCHERS, PEOPLE, PRODUCTS, seed, sessionCookie } from "./seed";
 import { CONNECTIONS, load, RUNS, SECONDS, type LoadResult } from "./load";
-import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, waitSettled } from "./scenarios";
+import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, trackingBreakdown, waitSettled } from "./scenarios";
 import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
 import { startSecondInstance, twoInstanceStorm, type TwoInstances } from "./instances";
 import { lighthouseScores, type LighthouseRow } from "./lighthouse";
@@ -148,7 +148,7 @@ async function main() {
       const latencies = await statusLatencies(portal.databaseUrl, storm.ids);
       const { ids: _ids, ...summary } = storm;
       stormSummary = summary;
-      statusLatency = { measured: latencies.length, medianSeconds: round(quantile(latencies, 0.5), 2), p99Seconds: round(quantile(latencies, 0.99), 2), target: "median ≤ 3 s" };
+      statusLatency = { measured: latencies.length, medianSeconds: round(quantile(latencies, 0.5), 2), p99Seconds: round(quantile(latencies, 0.99), 2), target: "median ≤ 3 s", breakdown: await trackingBreakdown(portal.databaseUrl, storm.ids) };
       log(`storm: ${JSON.stringify(stormSummary)}; status latency ${JSON.stringify(statusLatency)}`);
     }
 

@@ -138,3 +138,46 @@ export async function launchStorm(baseUrl: string, emulatorUrl: string, database
     ids,
   };
 }
+
+export type TrackingBreakdown = { records: number; looksPerRecord: number; awsSeconds: number; dueAfterAwsSeconds: number; queueWaitSeconds: number; lookSeconds: number; queueWaitP90Seconds: number };
+
+/**
+ * Where the status latency goes, medians over the launches: AWS's own time (record sent to record
+ * done), how long after AWS finished the look that saw it was due (the schedule), how long that
+ * look then waited for a worker (the queue), and how long the look took; and looks per record.
+ * From the records and pg-boss's own job rows.
+ */
+export async function trackingBreakdown(databaseUrl: string, ids: string[]): Promise<TrackingBreakdown> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<TrackingBreakdown>(
+      `WITH jobs AS (
+         SELECT data->>'recordRowId' AS record_row_id, start_after, started_on, completed_on FROM pgboss.job WHERE name = 'track-record' AND state = 'completed'
+         UNION ALL
+         SELECT data->>'recordRowId', start_after, started_on, completed_on FROM pgboss.archive WHERE name = 'track-record' AND state = 'completed'
+       ), records AS (
+         SELECT r.id::text AS id, r.created_at, r.completed_at FROM provisioning_records r
+         WHERE r.provisioned_product_id = ANY($1::uuid[]) AND r.record_type = 'PROVISION_PRODUCT' AND r.completed_at IS NOT NULL
+       ), seen AS (
+         SELECT DISTINCT ON (r.id) r.id, r.created_at, r.completed_at, j.start_after, j.started_on, j.completed_on
+         FROM records r JOIN jobs j ON j.record_row_id = r.id AND j.completed_on >= r.completed_at
+         ORDER BY r.id, j.completed_on
+       )
+       SELECT (SELECT count(*) FROM records)::int AS records,
+              round((SELECT count(*) FROM jobs WHERE record_row_id IN (SELECT id FROM records))::numeric / greatest(1, (SELECT count(*) FROM records)), 2)::float8 AS "looksPerRecord",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at))::float8 AS "awsSeconds",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM greatest(start_after, completed_at) - completed_at))::float8 AS "dueAfterAwsSeconds",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_on - greatest(start_after, completed_at)))::float8 AS "queueWaitSeconds",
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM started_on - greatest(start_after, completed_at)))::float8 AS "queueWaitP90Seconds",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on - started_on))::float8 AS "lookSeconds"
+       FROM seen`,
+      [ids],
+    );
+    const row = rows[0]!;
+    const r2 = (n: number) => Math.round(n * 100) / 100;
+    return { records: row.records, looksPerRecord: row.looksPerRecord, awsSeconds: r2(row.awsSeconds), dueAfterAwsSeconds: r2(row.dueAfterAwsSeconds), queueWaitSeconds: r2(row.queueWaitSeconds), queueWaitP90Seconds: r2(row.queueWaitP90Seconds), lookSeconds: r2(row.lookSeconds) };
+  } finally {
+    await c.end();
+  }
+}

@@ -43,7 +43,9 @@ const globalForBoss = globalThis as unknown as { boss?: Promise<PgBoss> };
 export function boss(): Promise<PgBoss> {
   globalForBoss.boss ??= (async () => {
     // Maintenance (which expires jobs left active by a dead process) every 30 s rather than 2 min.
-    const instance = new PgBoss({ connectionString: env().DATABASE_URL, schema: "pgboss", max: 4, application_name: "quartermaster-jobs", maintenanceIntervalSeconds: 30 });
+    // Ten connections: ten tracking and three transfer workers fetch and complete jobs through
+    // them, and every launch sends one; four made 200 launches at once wait for a connection.
+    const instance = new PgBoss({ connectionString: env().DATABASE_URL, schema: "pgboss", max: 10, application_name: "quartermaster-jobs", maintenanceIntervalSeconds: 30 });
     instance.on("error", (err) => logger.error({ err }, "job queue error"));
     await instance.start();
     for (const [name, options] of Object.entries(QUEUE_OPTIONS)) {
