@@ -14,6 +14,18 @@ async function openLaunchForm(page: Page, productName: string) {
   await expect(page.getByRole("button", { name: "Launch product" })).toBeVisible();
 }
 
+test.describe("the launch form before its script runs", () => {
+  test.use({ storageState: storageStateFor("alice"), javaScriptEnabled: false });
+
+  test("opens with the product's defaults already in the fields (the server's HTML)", async ({ page }) => {
+    await page.goto("/catalog");
+    await page.getByRole("link", { name: "Launch EC2 Linux Instance" }).click();
+    await expect(page.getByRole("heading", { name: "Launch EC2 Linux Instance" })).toBeVisible();
+    await expect(page.getByLabel(/^Instance type/)).toHaveValue("t3a.small");
+    await expect(page.getByLabel(/^Disk size \(GiB\)/)).toHaveValue("30");
+  });
+});
+
 test.describe.serial("alice provisions as herself", () => {
   test.use({ storageState: storageStateFor("alice") });
   const bucketName = `alice-data-${run}`;

@@ -15,11 +15,26 @@ import { initialTagOptionValues, offeredTagOptions, versionIssue } from "@/lib/d
 import { isSharingParameter, sharedListOf, type SharingRules } from "@/lib/domain/shared-list";
 
 /**
- * The request schema (the same module the server validates with) is loaded once the form is on
- * screen, not with the page: it carries zod, a third of the page's script otherwise.
+ * The request schema (the same module the server validates with) is loaded when the person first
+ * focuses or touches the form (and at the latest on submit), not with the page: it carries zod, a
+ * third of the page's script otherwise, and evaluating it as the page starts blocked the main
+ * thread for ~100 ms on a slow phone (Lighthouse).
  */
 let validation: Promise<typeof import("@/lib/domain/provision-request")> | null = null;
 const loadValidation = () => (validation ??= import("@/lib/domain/provision-request"));
+
+const warmValidation = () => void loadValidation();
+
+/** What a version's form opens with: its defaults, or the product's current values when updating (TagOption values too). */
+function openingValues(form: ProvisioningForm, { ownerBoundKeys, reservedKeys, existing }: { ownerBoundKeys: string[]; reservedKeys: string[]; existing?: ExistingProduct | undefined }) {
+  const values = initialParameterValues(chosenParameters(form.parameters, ownerBoundKeys), existing?.parameters);
+  const tagOptions = initialTagOptionValues(form.tagOptions, reservedKeys);
+  for (const key of Object.keys(tagOptions)) {
+    const current = existing?.tagOptionValues[key];
+    if (current) tagOptions[key] = current;
+  }
+  return { values, tagOptions };
+}
 
 /** The review of a change: the update form's alone, so the launch form does not carry it. */
 const UpdateReview = lazy(() => import("@/components/products/update-review").then((m) => ({ default: m.UpdateReview })));
@@ -99,9 +114,12 @@ export function ProvisionForm({
 
   const [name, setName] = useState(existing?.name ?? "");
   const [nameTaken, setNameTaken] = useState(false);
-  const [values, setValues] = useState<ParameterValues>({});
+  // The first form's values are there from the first render (in the server's HTML too), not set
+  // by an effect that renders the whole form a second time as the page starts.
+  const [values, setValues] = useState<ParameterValues>(() => (form ? openingValues(form, { ownerBoundKeys, reservedKeys, existing }).values : {}));
   const [tags, setTags] = useState<Tag[]>(existing?.userTags ?? []);
-  const [tagOptions, setTagOptions] = useState<Record<string, string>>({});
+  const [tagOptions, setTagOptions] = useState<Record<string, string>>(() => (form ? openingValues(form, { ownerBoundKeys, reservedKeys, existing }).tagOptions : {}));
+  const openedWith = useRef(form);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const [preview, setPreview] = useState<UpdatePreview | null>(null);
@@ -110,27 +128,21 @@ export function ProvisionForm({
   // launch as "another product" and must not block the next attempt (the server decides then).
   const submittedAt = useRef(0);
 
-  // New version or path: start from the product's defaults (or the current values when updating).
+  // Another version or path: start again from its defaults (or the current values when updating).
   useEffect(() => {
+    if (form === openedWith.current) return;
+    openedWith.current = form;
     if (form) {
-      setValues(initialParameterValues(chosenParameters(form.parameters, ownerBoundKeys), existing?.parameters));
-      const chosen = initialTagOptionValues(form.tagOptions, reservedKeys);
-      // When updating, keep the values already chosen for TagOption keys.
-      for (const key of Object.keys(chosen)) {
-        const current = existing?.tagOptionValues[key];
-        if (current) chosen[key] = current;
-      }
-      setTagOptions(chosen);
+      const opening = openingValues(form, { ownerBoundKeys, reservedKeys, existing });
+      setValues(opening.values);
+      setTagOptions(opening.tagOptions);
     }
     setPreview(null);
-  }, [form, existing?.parameters, existing?.tagOptionValues, reservedKeys, ownerBoundKeys]);
+  }, [form, existing, reservedKeys, ownerBoundKeys]);
 
   const fields = useMemo(() => (form ? chosenParameters(form.parameters, ownerBoundKeys).map((p) => describeField(p, form.metadata)) : []), [form, ownerBoundKeys]);
   const groups = useMemo(() => (form ? groupFields(fields, form.metadata) : []), [fields, form]);
   const tagOptionChoices = useMemo(() => [...offeredTagOptions(form?.tagOptions ?? [], reservedKeys)], [form, reservedKeys]);
-  useEffect(() => {
-    void loadValidation();
-  }, []);
   const errors = indexIssues(issues);
   const selectedVersion = product.versions.find((v) => v.id === versionId);
 
@@ -217,7 +229,7 @@ export function ProvisionForm({
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-8" aria-describedby="form-intro">
+    <form onSubmit={onSubmit} onFocus={warmValidation} onPointerDown={warmValidation} noValidate className="mt-6 space-y-8" aria-describedby="form-intro">
       <p id="form-intro" className="sr-only">
         Fields marked with an asterisk are required.
       </p>
