@@ -64,10 +64,15 @@ export function RowHeader({ className = "font-medium", ...props }: ThHTMLAttribu
 }
 
 /** A row named by a link to its page (a product's name, say). */
+/**
+ * A row's name as a link to its page. Not prefetched as it scrolls into view (a list of 50 would
+ * ask the server for up to 50 pages it is unlikely to open, each a session check and a row read);
+ * Next still prefetches it when the pointer rests on it.
+ */
 export function LinkRowHeader({ href, children }: { href: string; children: ReactNode }) {
   return (
     <RowHeader>
-      <Link href={href} className="text-brand-700 underline-offset-2 hover:underline">
+      <Link href={href} prefetch={false} className="text-brand-700 underline-offset-2 hover:underline">
         {children}
       </Link>
     </RowHeader>
