@@ -5,6 +5,8 @@
  * its desktop preset. Runs against `next start`; one run per page and preset (Lighthouse's own
  * simulation is deterministic enough that the median of more runs moved scores by a point here).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 
@@ -41,6 +43,12 @@ export async function lighthouseScores(pages: { name: string; url: string }[], c
   for (const preset of ["mobile", "desktop"] as const) {
     for (const page of pages) {
       const lhr = await run(page.url, cookie, preset);
+      // BENCH_LIGHTHOUSE_DIR=dir keeps each full report (network requests, main-thread work) to read.
+      const keep = process.env.BENCH_LIGHTHOUSE_DIR;
+      if (keep) {
+        mkdirSync(keep, { recursive: true });
+        writeFileSync(path.join(keep, `${page.name.replace(/\W+/g, "-").toLowerCase()}-${preset}.json`), JSON.stringify(lhr));
+      }
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const failedA11yAudits = (lhr.categories.accessibility?.auditRefs ?? []).filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1).map((ref) => ref.id);
       const row: LighthouseRow = {
