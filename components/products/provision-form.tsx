@@ -116,9 +116,10 @@ export function ProvisionForm({
   const [nameTaken, setNameTaken] = useState(false);
   // The first form's values are there from the first render (in the server's HTML too), not set
   // by an effect that renders the whole form a second time as the page starts.
-  const [values, setValues] = useState<ParameterValues>(() => (form ? openingValues(form, { ownerBoundKeys, reservedKeys, existing }).values : {}));
+  const [opening] = useState(() => (form ? openingValues(form, { ownerBoundKeys, reservedKeys, existing }) : undefined));
+  const [values, setValues] = useState<ParameterValues>(opening?.values ?? {});
   const [tags, setTags] = useState<Tag[]>(existing?.userTags ?? []);
-  const [tagOptions, setTagOptions] = useState<Record<string, string>>(() => (form ? openingValues(form, { ownerBoundKeys, reservedKeys, existing }).tagOptions : {}));
+  const [tagOptions, setTagOptions] = useState<Record<string, string>>(opening?.tagOptions ?? {});
   const openedWith = useRef(form);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [submitting, setSubmitting] = useState(false);
@@ -133,9 +134,9 @@ export function ProvisionForm({
     if (form === openedWith.current) return;
     openedWith.current = form;
     if (form) {
-      const opening = openingValues(form, { ownerBoundKeys, reservedKeys, existing });
-      setValues(opening.values);
-      setTagOptions(opening.tagOptions);
+      const next = openingValues(form, { ownerBoundKeys, reservedKeys, existing });
+      setValues(next.values);
+      setTagOptions(next.tagOptions);
     }
     setPreview(null);
   }, [form, existing, reservedKeys, ownerBoundKeys]);

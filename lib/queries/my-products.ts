@@ -56,7 +56,9 @@ async function reread(search: string, count: number): Promise<ProductListPage[]>
  */
 export function useMyProducts(view: MyProductsView, initial: { view: MyProductsView; page: ProductListPage; readAt: number }): MyProductsState {
   const search = myProductsSearch(view);
-  const [data, setData] = useState<Pages>(() => ({ search: myProductsSearch(initial.view), pages: [initial.page], readAt: initial.readAt }));
+  // The server's clock may be ahead of this browser's: never later than now here, or the poll
+  // would ignore changes until this clock caught up.
+  const [data, setData] = useState<Pages>(() => ({ search: myProductsSearch(initial.view), pages: [initial.page], readAt: Math.min(initial.readAt, Date.now()) }));
   const [failure, setFailure] = useState<{ search: string; message: string } | null>(null);
   const [more, setMore] = useState<{ loading: boolean; error?: string }>({ loading: false });
   const rereading = useRef(false);
