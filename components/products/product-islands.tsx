@@ -6,7 +6,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { canTerminate, canUpdate, settledNotice } from "@/lib/domain/status";
-import { PRODUCT_POLL_MS, productVersion } from "@/lib/queries/product-watch";
+import { pollEvery, productVersion } from "@/lib/queries/product-watch";
 import type { ProductDetailView } from "@/lib/services/products";
 import type { SharingView } from "@/lib/services/sharing";
 import type { SharingRules } from "@/lib/domain/shared-list";
@@ -63,24 +63,12 @@ export function ProductWatcher({ product, watching }: { product: Watched; watchi
 
   useEffect(() => {
     if (!watching) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const ask = async () => {
-      try {
-        const response = await fetch(`/api/products/${encodeURIComponent(product.id)}`, { cache: "no-store" });
-        // Changed: refresh the server render. Asking goes on until the new render arrives (this
-        // effect then starts over with its version), so a refresh lost on the way is retried.
-        if (response.ok && productVersion((await response.json()) as Watched) !== version) router.refresh();
-      } catch {
-        // Offline for a moment: ask again at the next tick.
-      }
-      if (!stopped) timer = setTimeout(ask, PRODUCT_POLL_MS);
-    };
-    timer = setTimeout(ask, PRODUCT_POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+    return pollEvery(async () => {
+      const response = await fetch(`/api/products/${encodeURIComponent(product.id)}`, { cache: "no-store" });
+      // Changed: refresh the server render. Asking goes on until the new render arrives (this
+      // effect then starts over with its version), so a refresh lost on the way is retried.
+      if (response.ok && productVersion((await response.json()) as Watched) !== version) router.refresh();
+    });
   }, [watching, product.id, version, router]);
 
   return null;

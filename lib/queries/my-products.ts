@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchJson } from "@/lib/queries/fetch-json";
-import { PRODUCT_POLL_MS } from "@/lib/queries/product-watch";
+import { pollEvery } from "@/lib/queries/product-watch";
 import { productsChangedAt } from "@/lib/queries/product-events";
 import { myProductsSearch } from "@/lib/domain/my-products";
 import type { MyProductsView } from "@/lib/queries/product-keys";
@@ -107,23 +107,11 @@ export function useMyProducts(view: MyProductsView, initial: { view: MyProductsV
   // While something is in progress: has anything changed since the pages were read?
   useEffect(() => {
     if (!polling) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const ask = async () => {
+    return pollEvery(async (stopped) => {
       const asked = Date.now();
-      try {
-        const changes = await fetchJson<ProductChanges>("/api/products/changes", { cache: "no-store" });
-        if (!stopped && asked > readAt && changes.version !== version) await refresh();
-      } catch {
-        // Offline for a moment: ask again at the next tick.
-      }
-      if (!stopped) timer = setTimeout(ask, PRODUCT_POLL_MS);
-    };
-    timer = setTimeout(ask, PRODUCT_POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+      const changes = await fetchJson<ProductChanges>("/api/products/changes", { cache: "no-store" });
+      if (!stopped() && asked > readAt && changes.version !== version) await refresh();
+    });
   }, [polling, version, readAt, refresh]);
 
   // Launched or updated from this tab after the pages were read; or back in view after a while.

@@ -8,6 +8,29 @@ import type { ProductDetailView } from "@/lib/services/products";
  */
 export const PRODUCT_POLL_MS = 2000;
 
+/**
+ * Calls `ask` every `intervalMs`, each time counted from the previous answer, until the returned
+ * function is called (an effect's cleanup). A failed ask (offline for a moment) waits for the next
+ * tick. `ask` is told whether polling stopped while it waited.
+ */
+export function pollEvery(ask: (stopped: () => boolean) => Promise<void>, intervalMs = PRODUCT_POLL_MS): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout>;
+  const tick = async () => {
+    try {
+      await ask(() => stopped);
+    } catch {
+      // Offline for a moment: ask again at the next tick.
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  timer = setTimeout(tick, intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
 type Watched = Pick<ProductDetailView, "status" | "updatedAt" | "transfer" | "records">;
 
 export function productVersion(view: Watched): string {
