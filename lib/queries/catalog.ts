@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/queries/fetch-json";
+import { provisioningFormUrl } from "@/lib/queries/provisioning-form";
 import type { ProvisioningForm } from "@/lib/services/catalog";
 
 export const catalogKeys = {
@@ -10,10 +11,7 @@ export const catalogKeys = {
 export function provisioningFormQuery(productId: string, versionId: string, pathId: string | null) {
   return queryOptions({
     queryKey: catalogKeys.form(productId, versionId, pathId),
-    queryFn: () =>
-      fetchJson<ProvisioningForm>(
-        `/api/catalog/${encodeURIComponent(productId)}/form?version=${encodeURIComponent(versionId)}${pathId ? `&path=${encodeURIComponent(pathId)}` : ""}`,
-      ),
+    queryFn: () => fetchJson<ProvisioningForm>(provisioningFormUrl({ productId, versionId, pathId })),
     staleTime: 5 * 60_000,
   });
 }

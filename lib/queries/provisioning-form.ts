@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import type { ProvisioningForm } from "@/lib/services/catalog";
 
@@ -18,31 +18,28 @@ const keyOf = (r: { versionId: string; pathId: string | null }) => `${r.versionI
  * the only request the form makes, and the observer is 3 KB of the page's script.)
  */
 export function useProvisioningForm(request: FormRequest, initial?: { versionId: string; pathId: string | null; form: ProvisioningForm }): FormState {
-  const cache = useRef(new Map<string, ProvisioningForm>(initial ? [[keyOf(initial), initial.form]] : []));
+  const [forms, setForms] = useState(() => new Map<string, ProvisioningForm>(initial ? [[keyOf(initial), initial.form]] : []));
   const key = keyOf(request);
   const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
-  const [, setLoaded] = useState(0);
   const [attempt, setAttempt] = useState(0);
   const { productId, versionId, pathId } = request;
+  const loaded = forms.has(key);
 
   useEffect(() => {
-    if (cache.current.has(key)) return;
+    if (loaded) return;
     const controller = new AbortController();
     setFailure(null);
     fetchJson<ProvisioningForm>(provisioningFormUrl({ productId, versionId, pathId }), { signal: controller.signal }).then(
-      (form) => {
-        cache.current.set(key, form);
-        setLoaded((n) => n + 1);
-      },
+      (form) => setForms((all) => new Map(all).set(key, form)),
       (error: unknown) => {
         if (!controller.signal.aborted) setFailure({ key, message: error instanceof Error ? error.message : "Something went wrong." });
       },
     );
     return () => controller.abort();
-  }, [key, productId, versionId, pathId, attempt]);
+  }, [loaded, key, productId, versionId, pathId, attempt]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  const form = cache.current.get(key);
+  const form = forms.get(key);
   if (form) return { status: "ready", form };
   if (failure?.key === key) return { status: "error", message: failure.message, retry };
   return { status: "pending" };

@@ -47,7 +47,7 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   if (!final && status === record.status && JSON.stringify(errors) === JSON.stringify(record.errors ?? [])) {
     const latest = !product.lastRecordId || product.lastRecordId === record.recordId;
     const after = productStatusAfterRecord(record.recordType as never, status as never);
-    if (!latest || after === null || after === "PLAN_IN_PROGRESS" || after === product.status) return "in-progress";
+    if (!latest || after === null || after === product.status) return "in-progress";
   }
 
   // Compare-and-set on the status read above: when another tracker (another portal instance,
