@@ -185,3 +185,28 @@ describe("users, for admins", () => {
     expect(emails[0]).toBe("user0000@example.org"); // the most recent login
   });
 });
+
+describe("the department and project filters follow the owner", () => {
+  it("shows a person's products under the department and project they have now, and a product handed over under its new owner's", async () => {
+    const { recordLogin } = await import("@/lib/services/users");
+    const names = async (over: Record<string, unknown>) => (await walk(filter({ ...over, limit: 100 }))).seen.map((p) => p.name);
+    const live42 = seq(PRODUCTS).filter((j) => j % USERS === 42 && statusOf(j) !== "TERMINATED").map((j) => (j % 1000 === 7 ? `item-${j}-genome` : `item-${j}`));
+    expect(await names({ department: "Dept 2", owner: await userId(42) })).toHaveLength(live42.length);
+
+    // User 42 signs in with a new department and project from the identity provider.
+    await recordLogin({ issuer: "https://idp.example", subject: "user42", email: "user0042@example.org", name: "User 42", department: "Genomics", project: "Atlas", groups: [] });
+    expect((await names({ department: "Genomics" })).sort()).toEqual([...live42].sort());
+    expect((await names({ project: "Atlas" })).sort()).toEqual([...live42].sort());
+    expect(await names({ department: "Dept 2", owner: await userId(42) })).toEqual([]);
+    expect(await names({ project: "Project 42", owner: await userId(42) })).toEqual([]);
+
+    // One of them is handed to user 43 (Dept 3, Project 43), as a transfer's last step does.
+    const handed = await db.provisionedProduct.findFirstOrThrow({ where: { name: live42[0] } });
+    await db.provisionedProduct.update({ where: { id: handed.id }, data: { ownerId: await userId(43) } });
+    expect(await names({ department: "Genomics" })).not.toContain(live42[0]);
+    expect(await names({ department: "Dept 3", project: "Project 43", q: live42[0] })).toContain(live42[0]);
+    // The copies cannot be set by hand to something else than the owner's.
+    await db.provisionedProduct.update({ where: { id: handed.id }, data: { ownerDepartment: "Genomics" } });
+    expect(await names({ department: "Genomics" })).not.toContain(live42[0]);
+  });
+});

@@ -47,17 +47,19 @@ const PRODUCT_SORT_COLUMN: Record<ProductSort, { column: Sql; cast: Sql }> = {
 
 /**
  * The WHERE conditions of a product filter (without paging); exported for the index tests. The
- * owner's attributes (email, department, project) are asked of `users` in a subquery, not through
- * the join: the count then reads no owner row, and for the page PostgreSQL walks the sort's index
- * checking owners against a set (2 ms here on 20,000 products, against 5 ms through the join).
+ * owner's email is asked of `users` in a subquery, not through the join: the count then reads no
+ * owner row. Department and project are the product's copies of its owner's (kept by triggers),
+ * indexed with the default sort: for a department of 800 live products among 20,000 the page stops
+ * at its 51st row and the count reads the index alone (0.4 ms, against 2.5 ms asking `users` for
+ * the department's owners and walking the products' creation index checking each against them).
  */
 export function productConditions(filter: Omit<ProductFilter, "cursor" | "limit" | "sort" | "dir">): Sql {
   const conditions: Sql[] = [filter.status ? sql`p.status = ${filter.status}::"ProductStatus"` : sql`p.status <> 'TERMINATED'`];
   const owners = (condition: Sql) => sql`p.owner_id IN (SELECT id FROM users WHERE ${condition})`;
   if (filter.owner) conditions.push(isRowId(filter.owner) ? sql`p.owner_id = ${filter.owner}::uuid` : owners(sql`email = ${filter.owner.toLowerCase()}`));
   if (filter.product) conditions.push(sql`p.product_id = ${filter.product}`);
-  if (filter.department) conditions.push(owners(sql`department = ${filter.department}`));
-  if (filter.project) conditions.push(owners(sql`project = ${filter.project}`));
+  if (filter.department) conditions.push(sql`p.owner_department = ${filter.department}`);
+  if (filter.project) conditions.push(sql`p.owner_project = ${filter.project}`);
   if (filter.q) conditions.push(sql`p.name ILIKE ${likePattern(filter.q)}`);
   if (filter.transfer) {
     conditions.push(
