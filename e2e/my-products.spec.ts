@@ -59,6 +59,27 @@ test("bob pages through his products, filters and sorts them, and the address ke
   expect(launched).toHaveLength(3);
 });
 
+test("a page is prefetched when the pointer or the keyboard reaches its link, not because the link is on screen", async ({ page }) => {
+  const prefetched: string[] = [];
+  page.on("request", (r) => {
+    if (r.headers()["next-router-prefetch"]) prefetched.push(new URL(r.url()).pathname);
+  });
+  await page.goto(`/products?q=${prefix}`);
+  const rows = page.getByRole("table", { name: "Your provisioned products" }).getByRole("row");
+  await expect(rows).toHaveCount(4);
+  const first = rows.nth(1).getByRole("link");
+  const firstPath = (await first.getAttribute("href"))!;
+
+  const hovered = page.waitForRequest((r) => !!r.headers()["next-router-prefetch"] && new URL(r.url()).pathname === firstPath);
+  await first.hover();
+  await hovered;
+  const focused = page.waitForRequest((r) => !!r.headers()["next-router-prefetch"] && new URL(r.url()).pathname === "/cli");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "CLI access" }).focus();
+  await focused;
+  // Neither the two other rows nor the other header links (all on screen) were asked for.
+  expect([...new Set(prefetched)].sort()).toEqual([firstPath, "/cli"].sort());
+});
+
 test("while a launch runs the list polls the changes summary and refetches only when it moved", async ({ page }) => {
   test.setTimeout(90_000);
   const catalog = (await (await page.request.get("/api/catalog")).json()) as { products: { productId: string; name: string }[] };

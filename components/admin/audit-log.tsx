@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -155,9 +155,9 @@ export function AuditLog({ search, values, issues: serverIssues, actions, target
             <button type="submit" className={buttonClasses("primary")}>
               Apply filters
             </button>
-            <Link href="/admin/audit" className={buttonClasses("ghost")}>
+            <IntentLink href="/admin/audit" className={buttonClasses("ghost")}>
               Clear
-            </Link>
+            </IntentLink>
           </div>
         </div>
       </form>
@@ -217,9 +217,9 @@ function PageLink({ search, label }: { search: string | null; label: string }) {
     );
   }
   return (
-    <Link href={href(search)} className={buttonClasses("secondary")}>
+    <IntentLink href={href(search)} className={buttonClasses("secondary")}>
       {label}
-    </Link>
+    </IntentLink>
   );
 }
 
@@ -240,27 +240,27 @@ function EventRow({ event: e, search }: { event: AuditEventView; search: string 
       </RowHeader>
       <td>
         {e.actorEmail || e.actorId ? (
-          <Link href={filterBy({ actor: e.actorId ?? e.actorEmail! })} className="text-brand-700 underline-offset-2 hover:underline">
+          <IntentLink href={filterBy({ actor: e.actorId ?? e.actorEmail! })} className="text-brand-700 underline-offset-2 hover:underline">
             {e.actorEmail ?? e.actorId}
-          </Link>
+          </IntentLink>
         ) : (
           <span className="text-slate-500">system</span>
         )}
       </td>
       <td>
-        <Link href={filterBy({ action: e.action })} className="font-mono text-xs text-brand-700 underline-offset-2 hover:underline">
+        <IntentLink href={filterBy({ action: e.action })} className="font-mono text-xs text-brand-700 underline-offset-2 hover:underline">
           {e.action}
-        </Link>
+        </IntentLink>
       </td>
       <td>
         <ToneChip tone={OUTCOME_TONE[e.outcome]}>{e.outcome.toLowerCase()}</ToneChip>
       </td>
       <td>
         {e.targetType ? (
-          <Link href={filterBy(e.targetId ? { targetType: e.targetType, targetId: e.targetId } : { targetType: e.targetType })} className="break-all text-brand-700 underline-offset-2 hover:underline">
+          <IntentLink href={filterBy(e.targetId ? { targetType: e.targetType, targetId: e.targetId } : { targetType: e.targetType })} className="break-all text-brand-700 underline-offset-2 hover:underline">
             {e.targetType}
             {e.targetId ? `: ${e.targetId}` : ""}
-          </Link>
+          </IntentLink>
         ) : null}
       </td>
       <td className="max-w-md">

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 /** What is wrong with the filters in the URL, with a way back to the unfiltered list. */
 export function FilterErrors({ issues, clearHref }: { issues: { path: PropertyKey[]; message: string }[]; clearHref: string }) {
@@ -13,9 +13,9 @@ export function FilterErrors({ issues, clearHref }: { issues: { path: PropertyKe
           </li>
         ))}
       </ul>
-      <Link href={clearHref} className="mt-3 inline-block underline">
+      <IntentLink href={clearHref} className="mt-3 inline-block underline">
         Show the list without filters
-      </Link>
+      </IntentLink>
     </div>
   );
 }

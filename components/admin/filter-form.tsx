@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { buttonClasses } from "@/components/ui/button";
 
 /** The pieces the admin lists' filter forms share (GET forms: the filters live in the URL). */
@@ -37,9 +37,9 @@ export function FilterActions({ clearHref, className }: { clearHref: string; cla
       <button type="submit" className={buttonClasses("primary")}>
         Apply filters
       </button>
-      <Link href={clearHref} className={buttonClasses("secondary")}>
+      <IntentLink href={clearHref} className={buttonClasses("secondary")}>
         Clear
-      </Link>
+      </IntentLink>
     </div>
   );
 }

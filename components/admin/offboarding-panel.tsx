@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -67,9 +67,9 @@ export function OffboardingPanel({ user, liveProducts, latest }: { user: { id: s
               return (
                 <Row key={t.id}>
                   <RowHeader>
-                    <Link href={`/products/${t.productId}`} className="underline-offset-2 hover:underline">
+                    <IntentLink href={`/products/${t.productId}`} className="underline-offset-2 hover:underline">
                       {t.productName}
-                    </Link>
+                    </IntentLink>
                   </RowHeader>
                   <td className={toneText[state.tone]}>{state.text}</td>
                 </Row>
@@ -78,9 +78,9 @@ export function OffboardingPanel({ user, liveProducts, latest }: { user: { id: s
             {view.skipped.map((s) => (
               <Row key={s.productId}>
                 <RowHeader>
-                  <Link href={`/products/${s.productId}`} className="underline-offset-2 hover:underline">
+                  <IntentLink href={`/products/${s.productId}`} className="underline-offset-2 hover:underline">
                     {s.name}
-                  </Link>
+                  </IntentLink>
                 </RowHeader>
                 <td className={toneText.warning}>Not started: {s.reason}</td>
               </Row>

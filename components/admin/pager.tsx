@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { buttonClasses } from "@/components/ui/button";
 
 /**
@@ -38,14 +38,14 @@ export function Pager({
         {query.cursor ? " (a later page)" : ""}.
       </p>
       {query.cursor ? (
-        <Link href={keep({})} className={buttonClasses("secondary")}>
+        <IntentLink href={keep({})} className={buttonClasses("secondary")}>
           First page
-        </Link>
+        </IntentLink>
       ) : null}
       {nextCursor ? (
-        <Link href={keep({ cursor: nextCursor })} className={buttonClasses("secondary")}>
+        <IntentLink href={keep({ cursor: nextCursor })} className={buttonClasses("secondary")}>
           Next page
-        </Link>
+        </IntentLink>
       ) : null}
     </nav>
   );

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { StatusBadge, toneText } from "@/components/ui/status-badge";
 import { DataTable, EmptyList, LinkRowHeader, Row } from "@/components/ui/table";
 import { DateTime } from "@/components/ui/date-time";
@@ -37,9 +37,9 @@ export function ProductsTable({
           <LinkRowHeader href={`/products/${p.id}`}>{p.name}</LinkRowHeader>
           {showOwner ? (
             <td>
-              <Link href={`/admin/users/${p.owner.id}`} className="underline-offset-2 hover:underline">
+              <IntentLink href={`/admin/users/${p.owner.id}`} className="underline-offset-2 hover:underline">
                 {p.owner.email}
-              </Link>
+              </IntentLink>
             </td>
           ) : null}
           <td className="text-slate-700">

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useMemo, useState } from "react";
 import type { CatalogProduct } from "@/lib/services/catalog";
 
@@ -39,13 +39,13 @@ export function CatalogBrowser({ products }: { products: CatalogProduct[] }) {
                 {p.distributor && p.distributor !== p.owner ? ` · ${p.distributor}` : ""}
               </p>
               <p className="mt-3 flex-1 text-sm text-slate-700">{p.shortDescription}</p>
-              <Link
+              <IntentLink
                 href={`/catalog/${encodeURIComponent(p.productId)}/launch`}
                 className="mt-4 inline-flex w-fit rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700"
                 aria-label={`Launch ${p.name}`}
               >
                 Launch
-              </Link>
+              </IntentLink>
             </li>
           ))}
         </ul>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { NavLinks } from "@/components/layout/nav-links";
 import { UserMenu } from "@/components/layout/user-menu";
 import { can } from "@/lib/domain/permissions";
@@ -19,9 +19,9 @@ export function AppShell({ user, children }: { user: User; children: React.React
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-          <Link href="/products" className="text-lg font-bold tracking-tight text-brand-900">
+          <IntentLink href="/products" className="text-lg font-bold tracking-tight text-brand-900">
             Quartermaster
-          </Link>
+          </IntentLink>
           <nav aria-label="Main" className="order-3 w-full sm:order-none sm:w-auto sm:flex-1">
             <NavLinks links={links} />
           </nav>

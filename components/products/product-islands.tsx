@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { buttonClasses } from "@/components/ui/button";
@@ -91,9 +91,9 @@ export function ProductActions({ product }: { product: Actionable }) {
   return (
     <div className="flex flex-wrap gap-2">
       {product.canChange && canUpdate(product.status) && product.awsProvisionedProductId && !product.held ? (
-        <Link href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
+        <IntentLink href={`/products/${product.id}/update`} className={buttonClasses("secondary")}>
           Update
-        </Link>
+        </IntentLink>
       ) : null}
       {product.canTransfer && !product.held && canUpdate(product.status) && product.awsProvisionedProductId ? (
         <button type="button" className={buttonClasses("secondary")} onClick={() => setOpen("transfer")}>

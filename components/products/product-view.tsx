@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DateTime } from "@/components/ui/date-time";
@@ -36,13 +36,13 @@ export function ProductView({ product, sharing }: { product: ProductDetailView; 
       />
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
         {product.canChange || !product.canTransfer ? (
-          <Link href="/products" className="underline">
+          <IntentLink href="/products" className="underline">
             My products
-          </Link>
+          </IntentLink>
         ) : (
-          <Link href="/admin/products" className="underline">
+          <IntentLink href="/admin/products" className="underline">
             All products
-          </Link>
+          </IntentLink>
         )}{" "}
         / {product.name}
       </nav>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { inputClasses } from "@/components/ui/form-field";
@@ -21,9 +21,9 @@ export function SsmCommands({ instanceId }: { instanceId: string }) {
       </h2>
       <p className="mt-1 text-sm text-slate-600">
         Needs the AWS CLI with the Session Manager plugin, and the <code>quartermaster</code> profile from{" "}
-        <Link href="/cli" className="font-medium text-brand-700 underline">
+        <IntentLink href="/cli" className="font-medium text-brand-700 underline">
           CLI access
-        </Link>
+        </IntentLink>
         .
       </p>
       <h3 className="mt-4 text-sm font-medium">Shell</h3>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import type { HTMLAttributes, ReactNode, ThHTMLAttributes } from "react";
 
 /**
@@ -63,18 +63,16 @@ export function RowHeader({ className = "font-medium", ...props }: ThHTMLAttribu
   return <th scope="row" className={className} {...props} />;
 }
 
-/** A row named by a link to its page (a product's name, say). */
 /**
- * A row's name as a link to its page. Not prefetched as it scrolls into view (a list of 50 would
- * ask the server for up to 50 pages it is unlikely to open, each a session check and a row read);
- * Next still prefetches it when the pointer rests on it.
+ * A row's name as a link to its page, prefetched when the pointer or focus reaches it rather than
+ * as it scrolls into view (a list of 50 would ask the server for 50 pages it is unlikely to open).
  */
 export function LinkRowHeader({ href, children }: { href: string; children: ReactNode }) {
   return (
     <RowHeader>
-      <Link href={href} prefetch={false} className="text-brand-700 underline-offset-2 hover:underline">
+      <IntentLink href={href} className="text-brand-700 underline-offset-2 hover:underline">
         {children}
-      </Link>
+      </IntentLink>
     </RowHeader>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { requirePermission } from "@/lib/auth/session";
 import { adminOverview } from "@/lib/services/admin";
 import { DateTime } from "@/components/ui/date-time";
@@ -21,10 +21,10 @@ export default async function AdminPage() {
       <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {cards.map((card) => (
           <li key={card.label} className="rounded-xl border border-slate-200 bg-white p-5">
-            <Link href={card.href} className="block">
+            <IntentLink href={card.href} className="block">
               <span className="block text-3xl font-bold text-slate-900">{card.value.toLocaleString("en")}</span>
               <span className="mt-1 block text-sm text-brand-700 underline-offset-2 hover:underline">{card.label}</span>
-            </Link>
+            </IntentLink>
           </li>
         ))}
       </ul>
@@ -46,9 +46,9 @@ export default async function AdminPage() {
           ))}
         </ul>
         <p className="mt-2 text-sm">
-          <Link href="/admin/audit" className="underline">
+          <IntentLink href="/admin/audit" className="underline">
             The full audit log
-          </Link>
+          </IntentLink>
         </p>
       </section>
     </>

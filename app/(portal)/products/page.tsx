@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { requireUser } from "@/lib/auth/session";
 import { listMyProducts } from "@/lib/services/products";
 import type { MyProductsView } from "@/lib/queries/product-keys";
@@ -30,9 +30,9 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
           <h1 className="text-2xl font-bold text-slate-900">My products</h1>
           <p className="mt-1 text-sm text-slate-600">Resources you launched, as {user.email}.</p>
         </div>
-        <Link href="/catalog" className={buttonClasses("primary")}>
+        <IntentLink href="/catalog" className={buttonClasses("primary")}>
           Browse the catalog
-        </Link>
+        </IntentLink>
       </div>
       {parsed.success ? null : (
         <p role="alert" className="mt-4 text-sm text-amber-800">

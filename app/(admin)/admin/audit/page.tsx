@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { requirePermission } from "@/lib/auth/session";
 import { listAuditEvents, listAuditFacets } from "@/lib/services/audit-log";
@@ -28,9 +28,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <p className="text-sm">
-        <Link href="/admin" className="text-brand-700 underline">
+        <IntentLink href="/admin" className="text-brand-700 underline">
           Admin
-        </Link>
+        </IntentLink>
       </p>
       <h1 className="mt-1 text-2xl font-bold text-slate-900">Audit log</h1>
       <p className="mt-1 max-w-3xl text-sm text-slate-600">

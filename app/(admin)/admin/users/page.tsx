@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { DataTable, EmptyList, Row, RowHeader } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/services/admin";
@@ -54,9 +54,9 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           {page.items.map((u) => (
             <Row key={u.id}>
               <RowHeader>
-                <Link href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+                <IntentLink href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
                   {u.email}
-                </Link>
+                </IntentLink>
               </RowHeader>
               <td>{u.name ?? "—"}</td>
               <td>
@@ -70,9 +70,9 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
               </td>
               <td>
                 {u.liveProducts > 0 ? (
-                  <Link href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
+                  <IntentLink href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
                     {u.liveProducts}
-                  </Link>
+                  </IntentLink>
                 ) : (
                   0
                 )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { notFound } from "next/navigation";
 import { requirePermission } from "@/lib/auth/session";
 import { listAllProducts, userProfile } from "@/lib/services/admin";
@@ -25,9 +25,9 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/admin/users" className="underline">
+        <IntentLink href="/admin/users" className="underline">
           Users
-        </Link>{" "}
+        </IntentLink>{" "}
         / {profile.email}
       </nav>
       <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
@@ -63,9 +63,9 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <ProductsTable products={products.items} caption={`Live products of ${profile.email}`} showOwner={false} terminate />
         {products.nextCursor ? (
           <p className="mt-2 text-sm">
-            <Link href={`/admin/products?owner=${profile.id}`} className="underline">
+            <IntentLink href={`/admin/products?owner=${profile.id}`} className="underline">
               All {profile.liveProducts} products of {profile.email}
-            </Link>
+            </IntentLink>
           </p>
         ) : null}
       </section>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -30,9 +30,9 @@ export default async function LaunchPage({ params }: { params: Promise<{ product
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/catalog" className="underline">
+        <IntentLink href="/catalog" className="underline">
           Catalog
-        </Link>{" "}
+        </IntentLink>{" "}
         / {product.name}
       </nav>
       <h1 className="mt-2 text-2xl font-bold text-slate-900">Launch {product.name}</h1>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -26,9 +26,9 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href={`/products/${view.id}`} className="underline">
+        <IntentLink href={`/products/${view.id}`} className="underline">
           {view.name}
-        </Link>{" "}
+        </IntentLink>{" "}
         / Update
       </nav>
       <h1 className="mt-2 text-2xl font-bold text-slate-900">Update {view.name}</h1>
