@@ -32,13 +32,23 @@ import type { Tag } from "@/lib/domain/tags";
 /** The client services receive inside `asUser`; they pass it to the `sc` calls below. */
 export type ScClient = ServiceCatalogClient;
 
-const clients = new WeakMap<UserSession, ServiceCatalogClient>();
+/**
+ * Who retries a call AWS throttles or fails: `sdk`, the SDK's adaptive mode (backoff, and a
+ * per-client rate limiter that, once throttled, makes later calls wait for a token); `caller`, one
+ * attempt and no waiting: for background work that looks again on its own schedule anyway, where
+ * a call sleeping in the SDK holds one of a few workers (in the bench's 200 launches with 10% of
+ * calls throttled, all ten tracking workers sat for seconds in the rate limiter while looks piled up).
+ */
+export type AwsRetries = "sdk" | "caller";
 
-function clientFor(session: UserSession): ServiceCatalogClient {
-  let client = clients.get(session);
+const clients = { sdk: new WeakMap<UserSession, ServiceCatalogClient>(), caller: new WeakMap<UserSession, ServiceCatalogClient>() };
+
+function clientFor(session: UserSession, retries: AwsRetries): ServiceCatalogClient {
+  let client = clients[retries].get(session);
   if (!client) {
-    client = new ServiceCatalogClient({ ...awsClientConfig("servicecatalog"), credentials: session.credentials });
-    clients.set(session, client);
+    const config = awsClientConfig("servicecatalog");
+    client = new ServiceCatalogClient({ ...config, ...(retries === "caller" ? { retryMode: "standard", maxAttempts: 1 } : {}), credentials: session.credentials });
+    clients[retries].set(session, client);
   }
   return client;
 }
@@ -52,6 +62,7 @@ export async function asUser<T>(
   context: string,
   call: (sc: ServiceCatalogClient, session: UserSession) => Promise<T>,
   kind: SessionKind = "enduser",
+  retries: AwsRetries = "sdk",
 ): Promise<T> {
   // Getting the session comes before any Service Catalog call: when it fails, nothing was changed.
   const session = () =>
@@ -61,12 +72,12 @@ export async function asUser<T>(
   try {
     const current = await session();
     try {
-      return await call(clientFor(current), current);
+      return await call(clientFor(current, retries), current);
     } catch (error) {
       if (!isExpiredTokenError(error)) throw error;
       forgetSession(identity, kind);
       const fresh = await session();
-      return await call(clientFor(fresh), fresh);
+      return await call(clientFor(fresh, retries), fresh);
     }
   } catch (error) {
     throw fromAwsError(error, context);

@@ -62,3 +62,24 @@ it("a look at a launch still under way writes nothing; the look that sees it end
   }
   expect(quietLooks).toBeGreaterThanOrEqual(3);
 });
+
+it("a look AWS throttles or fails is one call and says 'still in progress' at once; the next look sees the end", async () => {
+  const { launchProduct } = await import("@/lib/services/provisioning");
+  const { trackRecord } = await import("@/lib/services/tracking");
+  const { callCount, resetCalls } = await import("@/test/support/portal-fixtures");
+  const launched = await launchProduct({ user: people.alice, requestId: "test" }, bucketRequest(ids));
+  const [record] = await recordRows(launched.id);
+  await new Promise((resolve) => setTimeout(resolve, 2600)); // AWS has finished by now
+
+  for (const fault of [{ throttleNext: 1 }, { internalErrorNext: 1 }]) {
+    await resetCalls(backend);
+    await backend.control("faults", { method: "POST", body: JSON.stringify({ operations: ["DescribeRecord"], ...fault }) });
+    const started = performance.now();
+    // The SDK's own retries would have asked again (up to five times, waiting between them).
+    expect(await trackRecord(record!.id), JSON.stringify(fault)).toBe("in-progress");
+    expect(await callCount(backend, "servicecatalog:DescribeRecord")).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1000);
+  }
+  await backend.control("faults", { method: "DELETE" });
+  expect(await trackRecord(record!.id)).toBe("final");
+});

@@ -5,6 +5,8 @@ import { identityOf } from "@/lib/services/identity";
 import { recordAudit } from "@/lib/services/audit";
 import { syncShares } from "@/lib/services/shares-sync";
 import { FINAL_RECORD_STATUSES, isFinalRecordStatus, productStatusAfterRecord, statusMessageAfterRecord } from "@/lib/domain/status";
+import { UpstreamError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import type { Prisma } from "@/generated/prisma/client";
 
 export type TrackResult = "final" | "in-progress" | "gone";
@@ -36,7 +38,16 @@ export async function trackRecord(recordRowId: string): Promise<TrackResult> {
   const product = record.provisionedProduct;
   // Asked with the session that sent the request: after a transfer the previous owner can no
   // longer see the product's records, and an admin's request is the admin role's.
-  const described = await asUser(identityOf(record.sentBy ?? product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!), record.sentAsAdmin ? "admin" : "enduser");
+  // One attempt: when AWS is busy (throttling) or failing, this look says "still in progress" and
+  // the next comes on schedule, instead of the worker waiting out the SDK's backoff.
+  let described: Awaited<ReturnType<typeof sc.describeRecord>>;
+  try {
+    described = await asUser(identityOf(record.sentBy ?? product.owner), "Checking progress", (client) => sc.describeRecord(client, record.recordId!), record.sentAsAdmin ? "admin" : "enduser", "caller");
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    logger.info({ recordRowId, awsCode: error.awsCode }, "AWS did not answer a look at a record; looking again on schedule");
+    return "in-progress";
+  }
   const status = described.status ?? record.status;
   const { errors, outputs } = described;
   const final = isFinalRecordStatus(status);
