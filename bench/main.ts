@@ -4,8 +4,8 @@
  * PostgreSQL, the AWS emulator with 1.5 s provisioning, the local OIDC provider), seeds 1,000
  * people, 20,000 provisioned products and 1,000,000 audit events (bench/seed.ts), signs people in
  * by minting their next-auth session cookies exactly as the sign-in callback writes them, then:
- *   1. requests/s and latency per route with autocannon (20 connections, median of 3 × 4 s), as
- *      ratios of a baseline route (fixed JSON, no session, no database) and of /api/me (the same
+ *   1. requests/s and latency per route with autocannon (20 connections, median of 3 × 4 s taken
+ *      in rounds over the routes), as ratios of a baseline route (fixed JSON, no session, no database) and of /api/me (the same
  *      guard and one row read: the floor of any signed-in API), with the issue's targets;
  *   2. AWS calls per action from the emulator's call log;
  *   3. 200 launches by 50 people at once with 10% of Service Catalog calls throttled;
@@ -21,7 +21,7 @@ import os from "node:os";
 import { writeFileSync } from "node:fs";
 import { startBenchPortal } from "./portal";
 import { LAUNCHERS, PEOPLE, PRODUCTS, seed, sessionCookie } from "./seed";
-import { CONNECTIONS, load, RUNS, SECONDS, type LoadResult } from "./load";
+import { CONNECTIONS, loadInRounds, RUNS, SECONDS, type LoadResult } from "./load";
 import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, trackingBreakdown, waitSettled } from "./scenarios";
 import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
 import { startSecondInstance, twoInstanceStorm, type TwoInstances } from "./instances";
@@ -75,12 +75,9 @@ async function main() {
     ];
     // Warm up every route (compilation caches, connection pools, the AWS session for the catalog).
     if (STEPS.has("routes")) for (const r of routes) for (let i = 0; i < 5; i++) await (await fetch(r.url, { headers: r.cookie ? { cookie: r.cookie } : {} })).arrayBuffer();
-    const measured: (LoadResult & (typeof routes)[number])[] = [];
-    for (const r of STEPS.has("routes") ? routes : []) {
-      const result = await load(r.url, r.cookie ? { cookie: r.cookie } : {});
-      log(`${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`);
-      measured.push({ ...r, ...result });
-    }
+    const targets = (STEPS.has("routes") ? routes : []).map((r) => ({ ...r, headers: r.cookie ? { cookie: r.cookie } : ({} as Record<string, string>) }));
+    const perRoute = await loadInRounds(targets, (r, n, result) => log(`round ${n + 1}/${RUNS} ${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`));
+    const measured: (LoadResult & (typeof routes)[number])[] = targets.map((r, i) => ({ ...r, ...perRoute[i]! }));
     const baseline = measured.find((r) => r.group === "baseline") ?? ({ requestsPerSecond: NaN } as LoadResult);
     const me = measured.find((r) => r.group === "floor") ?? ({ requestsPerSecond: NaN, p99Ms: NaN } as LoadResult);
     const rows: RouteRow[] = measured.map((r) => {
@@ -197,7 +194,7 @@ function markdown(r: {
   frontEnd: { route: string; firstLoadJsGzipKb: number }[];
 }): string {
   const m = r.machine;
-  const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. 20 connections, median of 3 × 4 s runs.`, ""];
+  const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. 20 connections, median of 3 × 4 s runs, taken in rounds over the routes.`, ""];
   if (r.routes.length) {
     lines.push(
       "| Route | req/s | × baseline | × /api/me | p50 ms | p99 ms | p99 × /api/me | bytes | target |",
