@@ -5,8 +5,9 @@
  * people, 20,000 provisioned products and 1,000,000 audit events (bench/seed.ts), signs people in
  * by minting their next-auth session cookies exactly as the sign-in callback writes them, then:
  *   1. requests/s and latency per route with autocannon (20 connections, median of 3 × 4 s taken
- *      in rounds over the routes), as ratios of a baseline route (fixed JSON, no session, no database) and of /api/me (the same
- *      guard and one row read: the floor of any signed-in API), with the issue's targets;
+ *      in rounds over the routes), as ratios of a baseline route (fixed JSON, no session, no
+ *      database) and of /api/me (the same guard and one row read: the floor of any signed-in
+ *      API), with the issue's targets;
  *   2. AWS calls per action from the emulator's call log;
  *   3. 200 launches by 50 people at once with 10% of Service Catalog calls throttled;
  *   4. status latency: AWS finishing a record to the portal's row showing it final;
