@@ -1,7 +1,26 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { env } from "@/lib/env";
+
+/**
+ * Each statement with parameters is prepared under a name derived from its text, so PostgreSQL
+ * plans it once per connection instead of on every execution. Planning was a large part of the
+ * portal's reads: My products' page query took 0.76–0.84 ms a call through Prisma when planned
+ * each time, 0.46–0.56 ms prepared once (in-process, on the bench's 20,000 products). The name is
+ * a hash of the whole text, so one name never stands for two statements. A statement without
+ * parameters stays unnamed (""): it goes as a simple query, which may hold several commands.
+ */
+export function statementName(query: { sql: string; args: unknown[] }): string {
+  return query.args.length === 0 ? "" : `qm_${createHash("sha1").update(query.sql).digest("base64url")}`;
+}
+
+/**
+ * Connections are replaced after this long, which also frees the statements prepared on them
+ * (one per distinct query text: the filters and sorts of the lists make a few hundred at most).
+ */
+const CONNECTION_LIFETIME_SECONDS = 10 * 60;
 
 // One client per process; in development Next reloads modules, so keep it on globalThis.
 // Created on first use, not at import, so `next build` does not need a database URL.
@@ -9,7 +28,7 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 function client(): PrismaClient {
   if (!globalForPrisma.prisma) {
-    const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
+    const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10, maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS }, { statementNameGenerator: statementName });
     globalForPrisma.prisma = new PrismaClient({ adapter });
   }
   return globalForPrisma.prisma;
