@@ -86,6 +86,8 @@ describe("portal settings", () => {
     expect(issuesOf(() => parsePortalEnv({ ...complete, DATABASE_URL: "mysql://x" }))).toEqual(["DATABASE_URL: must be a postgresql:// connection URL"]);
     expect(issuesOf(() => parsePortalEnv({ ...complete, AUTH_SECRET: "short" }))[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
     expect(issuesOf(() => parsePortalEnv({ ...complete, PORT: "99999" }))[0]).toMatch(/^PORT: /);
+    expect(issuesOf(() => parsePortalEnv({ ...complete, DATABASE_POOL_SIZE: "0" }))[0]).toMatch(/^DATABASE_POOL_SIZE: /);
+    expect(parsePortalEnv(complete).DATABASE_POOL_SIZE).toBe(20);
     expect(issuesOf(() => parsePortalEnv({ ...complete, AWS_ENDUSER_ROLE_ARN: "arn:aws:s3:::bucket" }))[0]).toBe(
       "AWS_ENDUSER_ROLE_ARN: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
     );

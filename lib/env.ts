@@ -81,6 +81,12 @@ const common = {
   PORT: port.default(3000),
   /** Where the embedded parts keep their data (PostgreSQL cluster, emulator state, secrets). */
   DATA_DIR: z.string().default(".data"),
+  /**
+   * Connections each portal process may open to PostgreSQL for its pages and API (pg-boss has its
+   * own 10). At least as many as the requests one process serves at once: a request that waits for
+   * a connection waits behind others' whole turns on the event loop (lib/db.ts).
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
 
   ADMIN_GROUP: z.string().min(1).default("quartermaster-admins"),
   ADMIN_EMAILS: csv.default([]).transform((list) => list.map((e) => e.toLowerCase())),

@@ -1,7 +1,8 @@
 /**
  * The portal's Prisma client prepares each parameterised statement once per connection, under a
  * name that only that statement's text can have, and keeps statements without parameters as
- * simple queries (several commands in one string still work).
+ * simple queries (several commands in one string still work); and it has a connection for each of
+ * the requests one process serves at once (DATABASE_POOL_SIZE, 20 by default).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
@@ -35,4 +36,12 @@ it("prepares a parameterised query once on its connection and runs it again by n
   expect(seen[0]!.name).toBe(statementName({ sql: seen[0]!.statement, args: [1] }));
   // Several commands without parameters still go through (a prepared statement could not hold them).
   await db.$executeRawUnsafe("SELECT 1; SELECT 2;");
+});
+
+it("runs 20 queries at once on 20 connections, none waiting for another's", async () => {
+  const started = performance.now();
+  const rows = await Promise.all(Array.from({ length: 20 }, () => db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid, pg_sleep(0.3)::text AS slept`));
+  expect(new Set(rows.map((r) => r[0]!.pid)).size).toBe(20);
+  // With 10 connections the second ten would start only when the first had slept (≥ 0.6 s in all).
+  expect(performance.now() - started).toBeLessThan(3000);
 });
