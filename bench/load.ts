@@ -39,14 +39,33 @@ export function median(runs: LoadResult[]): LoadResult {
 }
 
 /**
+ * Waits until the portal is idle again: when a run ends, autocannon closes its connections with up
+ * to `CONNECTIONS` requests still being answered, and the portal finishes them (for a page, up to
+ * 20 renders, over half a second of work) while the next run starts; that run's first responses
+ * then waited for another route's work, and its p99 showed it. Idle = two answers in a row from
+ * `probeUrl` (fixed JSON, no session, no database) within 10 ms; at most 10 s.
+ */
+export async function settle(probeUrl: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  let quick = 0;
+  while (quick < 2 && performance.now() < deadline) {
+    const started = performance.now();
+    await (await fetch(probeUrl)).arrayBuffer();
+    quick = performance.now() - started < 10 ? quick + 1 : 0;
+    if (quick === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * `RUNS` runs of every target, taken in rounds (each target once, then each once again, …) rather
  * than one target's runs back to back: this machine's speed drifts over minutes, and a ratio of
  * two routes measured minutes apart moved with it.
  */
-export async function loadInRounds<T extends { url: string; headers: Record<string, string> }>(targets: T[], log?: (target: T, round: number, result: LoadResult) => void): Promise<LoadResult[]> {
+export async function loadInRounds<T extends { url: string; headers: Record<string, string> }>(targets: T[], probeUrl: string, log?: (target: T, round: number, result: LoadResult) => void): Promise<LoadResult[]> {
   const runs: LoadResult[][] = targets.map(() => []);
   for (let round = 0; round < RUNS; round++) {
     for (const [i, target] of targets.entries()) {
+      await settle(probeUrl);
       const result = await once(target.url, target.headers);
       runs[i]!.push(result);
       log?.(target, round, result);

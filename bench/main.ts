@@ -77,7 +77,7 @@ async function main() {
     // Warm up every route (compilation caches, connection pools, the AWS session for the catalog).
     if (STEPS.has("routes")) for (const r of routes) for (let i = 0; i < 5; i++) await (await fetch(r.url, { headers: r.cookie ? { cookie: r.cookie } : {} })).arrayBuffer();
     const targets = (STEPS.has("routes") ? routes : []).map((r) => ({ ...r, headers: r.cookie ? { cookie: r.cookie } : ({} as Record<string, string>) }));
-    const perRoute = await loadInRounds(targets, (r, n, result) => log(`round ${n + 1}/${RUNS} ${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`));
+    const perRoute = await loadInRounds(targets, u("/api/health/live"), (r, n, result) => log(`round ${n + 1}/${RUNS} ${r.route}: ${round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms${result.non2xx ? `, ${result.non2xx} non-2xx!` : ""}`));
     const measured: (LoadResult & (typeof routes)[number])[] = targets.map((r, i) => ({ ...r, ...perRoute[i]! }));
     const baseline = measured.find((r) => r.group === "baseline") ?? ({ requestsPerSecond: NaN } as LoadResult);
     const me = measured.find((r) => r.group === "floor") ?? ({ requestsPerSecond: NaN, p99Ms: NaN } as LoadResult);
