@@ -36,7 +36,7 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
 
-type RouteRow = LoadResult & { route: string; group: "baseline" | "floor" | "my-products" | "detail" | "catalog" | "admin" | "polling" | "other"; ofBaseline: number; ofMe: number; p99OfMe: number; target?: string; pass?: boolean };
+type RouteRow = LoadResult & { route: string; group: "baseline" | "floor" | "my-products" | "detail" | "catalog" | "admin" | "polling" | "control" | "other"; ofBaseline: number; ofMe: number; p99OfMe: number; target?: string; pass?: boolean };
 
 async function main() {
   const started = Date.now();
@@ -71,6 +71,10 @@ async function main() {
       { route: "  ?q=ws-0001", url: u("/api/admin/products?q=ws-0001"), cookie: cookie.admin, group: "admin" },
       { route: "  ?transfer=active", url: u("/api/admin/products?transfer=active"), cookie: cookie.admin, group: "admin" },
       { route: "  ?sort=name", url: u("/api/admin/products?sort=name"), cookie: cookie.admin, group: "admin" },
+      // An A/A control: /api/me again, as far from its first run in each round as the last admin
+      // row. Its ratios to /api/me would be 1 on a quiet machine; how far they are from 1 is how far
+      // apart two runs of the same route land here, the noise every ratio above carries.
+      { route: "control: GET /api/me again", url: u("/api/me"), cookie: cookie.few, group: "control" },
       { route: "page /admin/products", url: u("/admin/products"), cookie: cookie.admin, group: "other" },
       { route: "page /admin/audit (1,000,000 events)", url: u("/admin/audit"), cookie: cookie.admin, group: "other" },
     ];
