@@ -39,9 +39,8 @@ it("prepares a parameterised query once on its connection and runs it again by n
 });
 
 it("runs 20 queries at once on 20 connections, none waiting for another's", async () => {
-  const started = performance.now();
+  // Each query holds its connection while it sleeps, so a pool of 10 would answer from 10 backends,
+  // the second ten queries waiting for the first ten's connections.
   const rows = await Promise.all(Array.from({ length: 20 }, () => db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid, pg_sleep(0.3)::text AS slept`));
   expect(new Set(rows.map((r) => r[0]!.pid)).size).toBe(20);
-  // With 10 connections the second ten would start only when the first had slept (≥ 0.6 s in all).
-  expect(performance.now() - started).toBeLessThan(3000);
 });
