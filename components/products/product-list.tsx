@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { DateTime } from "@/components/ui/date-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { DataTable, LinkRowHeader, Row } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
@@ -10,8 +11,6 @@ import type { MyProductsView } from "@/lib/queries/product-keys";
 import { settledNotice } from "@/lib/domain/status";
 import { MY_PRODUCT_SORTS, myProductsSearch, type MyProductSort } from "@/lib/domain/my-products";
 import type { ProductListItem, ProductListPage } from "@/lib/services/products";
-
-const formatTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** Toast once when a product that was in progress settles. */
 function useSettledToasts(products: ProductListItem[]) {
@@ -113,8 +112,15 @@ export function ProductList({ initialView, initialPage, readAt }: { initialView:
                 <td>
                   {p.productName} <span className="text-slate-500">{p.versionName}</span>
                 </td>
-                <td className="text-slate-600">{formatTime(p.createdAt)}</td>
-                <td className="text-slate-600">{formatTime(p.updatedAt)}</td>
+                {/* UTC, as on every page: the server renders the same text as the person's browser,
+                    whatever its time zone and language, so React hydrates the page rather than
+                    rendering it again (a local time differed, and cost a second render). */}
+                <td className="text-slate-600">
+                  <DateTime value={p.createdAt} />
+                </td>
+                <td className="text-slate-600">
+                  <DateTime value={p.updatedAt} />
+                </td>
               </Row>
             ))}
           </DataTable>

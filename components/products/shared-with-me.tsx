@@ -1,7 +1,6 @@
+import { DateTime } from "@/components/ui/date-time";
 import { DataTable, Row, RowHeader } from "@/components/ui/table";
 import type { SharedWithMe as SharedItem } from "@/lib/services/sharing";
-
-const formatTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 /** Buckets others shared with this person: read-only (only the owner changes who has access). */
 export function SharedWithMe({ items }: { items: SharedItem[] }) {
@@ -25,7 +24,9 @@ export function SharedWithMe({ items }: { items: SharedItem[] }) {
                 <span className="block text-xs text-slate-600">{item.owner.email}</span>
               </td>
               <td className="break-all font-mono text-xs">{item.bucket ?? "—"}</td>
-              <td>{formatTime(item.since)}</td>
+              <td>
+                <DateTime value={item.since} />
+              </td>
             </Row>
           ))}
         </DataTable>
