@@ -11,19 +11,20 @@ import path from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 
-export type LighthouseRow = { page: string; preset: "mobile" | "desktop"; performance: number; accessibility: number; lcpMs: number; tbtMs: number; cls: number; failedA11yAudits: string[] };
+export type LighthouseRow = { page: string; preset: "mobile" | "desktop"; performance: number; accessibility: number; lcpMs: number; tbtMs: number; cls: number; failedA11yAudits: string[]; floor?: true };
+export type LighthousePage = { name: string; url: string; /** Measured without the session cookie: the floor row. */ signedOut?: true };
 
 const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
 /** One Lighthouse run in a Chromium of its own; Lighthouse sometimes loses a trace (NO_NAVSTART), so up to 3 tries. */
-async function run(url: string, cookie: string, preset: "mobile" | "desktop") {
+async function run(url: string, cookie: string | null, preset: "mobile" | "desktop") {
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
     try {
       const result = await lighthouse(
         url,
-        { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], extraHeaders: { Cookie: cookie } },
+        { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"], ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}) },
         preset === "desktop" ? desktopConfig : undefined,
       );
       const lhr = result?.lhr;
@@ -56,20 +57,20 @@ function rowOf(page: string, preset: "mobile" | "desktop", lhr: Awaited<ReturnTy
   };
 }
 
-export async function lighthouseScores(pages: { name: string; url: string }[], cookie: string, log: (line: string) => void): Promise<LighthouseRow[]> {
+export async function lighthouseScores(pages: LighthousePage[], cookie: string, log: (line: string) => void): Promise<LighthouseRow[]> {
   const rows: LighthouseRow[] = [];
   for (const preset of ["mobile", "desktop"] as const) {
     const runs: LighthouseRow[][] = pages.map(() => []);
     for (let round = 1; round <= LIGHTHOUSE_RUNS; round++) {
       for (const [i, page] of pages.entries()) {
-        const lhr = await run(page.url, cookie, preset);
+        const lhr = await run(page.url, page.signedOut ? null : cookie, preset);
         // BENCH_LIGHTHOUSE_DIR=dir keeps each full report (network requests, main-thread work) to read.
         const keep = process.env.BENCH_LIGHTHOUSE_DIR;
         if (keep) {
           mkdirSync(keep, { recursive: true });
           writeFileSync(path.join(keep, `${page.name.replace(/\W+/g, "-").toLowerCase()}-${preset}-${round}.json`), JSON.stringify(lhr));
         }
-        const row = rowOf(page.name, preset, lhr);
+        const row = { ...rowOf(page.name, preset, lhr), ...(page.signedOut ? { floor: true as const } : {}) };
         log(`lighthouse ${preset} ${page.name} (run ${round}/${LIGHTHOUSE_RUNS}): performance ${row.performance}, accessibility ${row.accessibility}, TBT ${row.tbtMs} ms, CLS ${row.cls}${row.failedA11yAudits.length ? ` (${row.failedA11yAudits.join(", ")})` : ""}`);
         runs[i]!.push(row);
       }

@@ -1,6 +1,6 @@
 /**
  * Load from outside the portal over HTTP with autocannon: a fixed number of connections for a
- * fixed time; each figure is the median of 3 runs, taken in rounds over the routes.
+ * fixed time; each figure is the median of `RUNS` runs, taken in rounds over the routes.
  */
 import autocannon from "autocannon";
 
@@ -8,7 +8,19 @@ export type LoadResult = { requestsPerSecond: number; p50Ms: number; p99Ms: numb
 
 export const CONNECTIONS = 20;
 export const SECONDS = 4;
-export const RUNS = 3;
+/**
+ * 5 runs, not the 3 the issue asks at least: on this 2-core machine the A/A control row (the same
+ * route measured twice in one bench) landed 0.70× from itself in p99 with medians of 3, more than
+ * the margins of the targets. BENCH_RUNS overrides it (odd, 1–15).
+ */
+export const RUNS = runsFrom(process.env.BENCH_RUNS);
+
+function runsFrom(value: string | undefined): number {
+  if (value === undefined || value === "") return 5;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 15 || n % 2 === 0) throw new Error(`BENCH_RUNS must be an odd whole number from 1 to 15 (a median needs a middle run); got "${value}"`);
+  return n;
+}
 
 export async function once(url: string, headers: Record<string, string>): Promise<LoadResult> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
