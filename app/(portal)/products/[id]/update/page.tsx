@@ -8,6 +8,7 @@ import { getProductDetail, getProvisioningForm } from "@/lib/services/catalog";
 import { getProductView } from "@/lib/services/products";
 import { ProvisionForm } from "@/components/products/provision-form";
 import { isReservedTagKey } from "@/lib/domain/tags";
+import { NotFoundError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Update product" };
 
@@ -20,8 +21,41 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   });
   if (!view || !view.canChange) notFound();
   const reservedKeys = env().RESERVED_TAG_KEYS;
-  const product = await getProductDetail(user, view.productId);
-  const form = await getProvisioningForm(user, { productId: view.productId, artifactId: view.versionId, ...(view.pathId ? { pathId: view.pathId } : {}) });
+  // The catalog as it is now: a product an administrator has since taken out of the person's
+  // portfolios (or a version no longer offered) cannot be updated through Service Catalog, which
+  // the page says rather than failing.
+  const loaded = await Promise.all([
+    getProductDetail(user, view.productId),
+    getProvisioningForm(user, { productId: view.productId, artifactId: view.versionId, ...(view.pathId ? { pathId: view.pathId } : {}) }),
+  ]).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  if (!loaded) {
+    return (
+      <>
+        <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+          <IntentLink href={`/products/${view.id}`} className="underline">
+            {view.name}
+          </IntentLink>{" "}
+          / Update
+        </nav>
+        <h1 className="mt-2 text-2xl font-bold text-slate-900">{view.name} cannot be updated here</h1>
+        <div role="status" className="mt-4 max-w-2xl rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+          <p>
+            {view.productName} {view.versionName} is no longer in your catalog, so Service Catalog will not update this product. It keeps running as it
+            is, and you can still terminate it from its page. If it needs changing, ask your administrator.
+          </p>
+        </div>
+        <p className="mt-4">
+          <IntentLink href={`/products/${view.id}`} className="text-brand-700 underline">
+            Back to {view.name}
+          </IntentLink>
+        </p>
+      </>
+    );
+  }
+  const [product, form] = loaded;
   const tagOptionKeys = new Set(form.tagOptions.map((t) => t.key));
   return (
     <>
