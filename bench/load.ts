@@ -9,9 +9,9 @@ export type LoadResult = { requestsPerSecond: number; p50Ms: number; p99Ms: numb
 export const CONNECTIONS = 20;
 export const SECONDS = 4;
 /**
- * 5 runs, not the 3 the issue asks at least: on this 2-core machine the A/A control row (the same
- * route measured twice in one bench) landed 0.70× from itself in p99 with medians of 3, more than
- * the margins of the targets. BENCH_RUNS overrides it (odd, 1–15).
+ * 5 runs rather than the issue's 3: on this 2-core machine the A/A control row (the same route
+ * measured twice in one bench) landed 0.70× from itself in p99 with medians of 3, more than the
+ * margins of the targets. BENCH_RUNS overrides it (odd, 1–15).
  */
 export const RUNS = runsFrom(process.env.BENCH_RUNS);
 
