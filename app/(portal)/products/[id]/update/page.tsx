@@ -21,6 +21,14 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   });
   if (!view || !view.canChange) notFound();
   const reservedKeys = env().RESERVED_TAG_KEYS;
+  const breadcrumb = (
+    <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+      <IntentLink href={`/products/${view.id}`} className="underline">
+        {view.name}
+      </IntentLink>{" "}
+      / Update
+    </nav>
+  );
   // The catalog as it is now: a product an administrator has since taken out of the person's
   // portfolios (or a version no longer offered) cannot be updated through Service Catalog, which
   // the page says rather than failing.
@@ -34,12 +42,7 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   if (!loaded) {
     return (
       <>
-        <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-          <IntentLink href={`/products/${view.id}`} className="underline">
-            {view.name}
-          </IntentLink>{" "}
-          / Update
-        </nav>
+        {breadcrumb}
         <h1 className="mt-2 text-2xl font-bold text-slate-900">{view.name} cannot be updated here</h1>
         <div role="status" className="mt-4 max-w-2xl rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
           <p>
@@ -59,12 +62,7 @@ export default async function UpdatePage({ params }: { params: Promise<{ id: str
   const tagOptionKeys = new Set(form.tagOptions.map((t) => t.key));
   return (
     <>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <IntentLink href={`/products/${view.id}`} className="underline">
-          {view.name}
-        </IntentLink>{" "}
-        / Update
-      </nav>
+      {breadcrumb}
       <h1 className="mt-2 text-2xl font-bold text-slate-900">Update {view.name}</h1>
       <p className="mt-1 text-sm text-slate-600">
         {view.productName}, now at {view.versionName}. Change values or pick a newer version; you will see what AWS is going to do before anything changes.
