@@ -24,13 +24,11 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type Response } from "@playwright/test";
 import pg from "pg";
 import { startLocalOidcProvider, type LocalOidcProvider } from "../launcher/oidc-provider";
-import { e2ePorts, emulatorUrl, productionPorts } from "./support/ports";
+import { e2ePostgresServer, emulatorUrl, productionPorts } from "./support/ports";
 import { startTlsTerminator, type TlsTerminator } from "./support/tls-terminator";
 import { signIn, users } from "./support/users";
 
 const origin = `https://localhost:${productionPorts.https}`;
-// The run's embedded PostgreSQL (e2e/support/serve.ts): local-only password.
-const postgresServer = `postgresql://postgres:quartermaster@127.0.0.1:${e2ePorts.postgres}`;
 const database = `qm_e2e_production_${randomBytes(4).toString("hex")}`;
 const clientSecret = randomBytes(24).toString("base64url");
 
@@ -40,7 +38,7 @@ let launcher: ChildProcess | undefined;
 let launcherOutput = "";
 
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${postgresServer}/postgres` });
+  const client = new pg.Client({ connectionString: `${e2ePostgresServer}/postgres` });
   await client.connect();
   try {
     await client.query(sql);
@@ -54,7 +52,7 @@ async function startProductionPortal(): Promise<void> {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "production" as const,
-    DATABASE_URL: `${postgresServer}/${database}`,
+    DATABASE_URL: `${e2ePostgresServer}/${database}`,
     OIDC_ISSUER: oidc!.issuer,
     OIDC_CLIENT_ID: "quartermaster",
     OIDC_CLIENT_SECRET: clientSecret,

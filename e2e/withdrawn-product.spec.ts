@@ -6,7 +6,7 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { launchBucket } from "./support/api";
-import { e2ePorts } from "./support/ports";
+import { e2ePostgresServer } from "./support/ports";
 import { storageStateFor } from "./support/users";
 
 test.use({ storageState: storageStateFor("alice") });
@@ -18,7 +18,7 @@ const WITHDRAWN_PRODUCT = "prod-zzzzzzzzzzzzz";
 
 test("alice's product whose catalog entry was withdrawn: its page works and Update explains, no server error", async ({ page }) => {
   const product = await launchBucket(page.request, `withdrawn-${Date.now().toString(36)}`);
-  const db = new pg.Client({ connectionString: `postgresql://postgres:quartermaster@127.0.0.1:${e2ePorts.postgres}/quartermaster` });
+  const db = new pg.Client({ connectionString: `${e2ePostgresServer}/quartermaster` });
   await db.connect();
   try {
     const changed = await db.query("UPDATE provisioned_products SET product_id = $1 WHERE id = $2", [WITHDRAWN_PRODUCT, product.id]);

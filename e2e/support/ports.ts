@@ -26,3 +26,5 @@ export const productionPorts = {
 
 export const baseURL = `http://localhost:${e2ePorts.portal}`;
 export const emulatorUrl = `http://127.0.0.1:${e2ePorts.emulator}`;
+/** The run's embedded PostgreSQL server (e2e/support/serve.ts; its local-only superuser password); append `/database`. */
+export const e2ePostgresServer = `postgresql://postgres:quartermaster@127.0.0.1:${e2ePorts.postgres}`;
