@@ -28,7 +28,15 @@ export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIs
 export const text = (what: string, max: number) => z.string().trim().max(max, `${what} is at most ${max} characters`);
 
 export const paging = {
-  cursor: optional(z.string().max(512, "cursor is not one the portal gave").regex(/^[A-Za-z0-9_-]+$/, "cursor is not one the portal gave")),
+  // Checked whole here (it decodes to a position), so a page shows a stale or edited cursor as
+  // the filter error it is rather than failing; the services check it again (paging.ts).
+  cursor: optional(
+    z
+      .string()
+      .max(512, "cursor is not one the portal gave")
+      .regex(/^[A-Za-z0-9_-]+$/, "cursor is not one the portal gave")
+      .refine((cursor) => decodeCursor(cursor) !== null, "cursor is not one the portal gave; start from the first page"),
+  ),
   limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: "limit must be a number" }).int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}`).default(50)),
   dir: optional(z.enum(["asc", "desc"], { error: 'dir is "asc" or "desc"' })),
 };

@@ -125,7 +125,10 @@ describe("all products, for admins", () => {
   });
 
   it("refuses a cursor it did not give", async () => {
-    await expect(admin.listAllProducts(filter({ cursor: "bm90LWEtY3Vyc29y" }))).rejects.toMatchObject({ status: 422, issues: [{ path: "cursor" }] });
+    // The URL's schema says so (the pages show it as a filter error) and so does the service.
+    expect(productFilterSchema.safeParse({ cursor: "bm90LWEtY3Vyc29y" }).error?.issues).toMatchObject([{ path: ["cursor"], message: "cursor is not one the portal gave; start from the first page" }]);
+    expect(userFilterSchema.safeParse({ cursor: "bm90LWEtY3Vyc29y" }).success).toBe(false);
+    await expect(admin.listAllProducts({ ...filter(), cursor: "bm90LWEtY3Vyc29y" })).rejects.toMatchObject({ status: 422, issues: [{ path: "cursor" }] });
   });
 
   it("costs one query a page, whether the page holds 1 or 100 rows", async () => {
