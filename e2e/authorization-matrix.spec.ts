@@ -90,6 +90,8 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/catalog": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/catalog/[productId]/launch": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/products": { kind: "page", methods: { GET: signedIn(200, "signin") } },
+  // Each person's own shares: nothing in the URL names someone else's.
+  "/products/shared": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/cli": { kind: "page", methods: { GET: signedIn(200, "signin") } },
   "/products/[id]": { kind: "page", methods: { GET: { anonymous: "signin", owner: 200, otherResearcher: 404, admin: 200 } } },
   "/products/[id]/update": { kind: "page", methods: { GET: { anonymous: "signin", owner: 200, otherResearcher: 404, admin: 404 } } },

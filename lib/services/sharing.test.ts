@@ -87,7 +87,7 @@ describe("sharing alice's bucket", () => {
       expect.objectContaining({ arn: ANALYST, person: null, kind: "IAM role", account: OWN, otherAccount: false }),
     ]);
 
-    const shared = await services.sharing.listSharedWithMe(bob);
+    const shared = (await services.sharing.listSharedWithMe(bob)).items;
     expect(shared).toEqual([expect.objectContaining({ id: bucket.id, name: bucket.name, owner: { name: "Alice Liddell", email: "alice@example.org" } })]);
     expect(shared[0]!.bucket).toMatch(/\S/);
 
@@ -102,7 +102,7 @@ describe("sharing alice's bucket", () => {
     expect((await services.sharing.previewSharing(as(alice), bucket.id, { principals: [ANALYST] })).sentences).toEqual(["bob@example.org loses access"]);
     await share(alice, bucket.id, [ANALYST]);
     expect(await policyPrincipals(bucket.id)).toEqual([arnOf("alice@example.org"), ANALYST].sort());
-    expect(await services.sharing.listSharedWithMe(bob)).toEqual([]);
+    expect((await services.sharing.listSharedWithMe(bob)).items).toEqual([]);
     expect(await services.db.auditEvent.count({ where: { targetId: bucket.id, action: "product.unshare" } })).toBe(1);
 
     // Every other parameter stayed, and the version.
@@ -120,10 +120,10 @@ describe("sharing alice's bucket", () => {
     const bobArn = arnOf("bob@example.org");
     const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [bobArn], RestrictSameRegionDownload: "true" });
     expect(await policyPrincipals(bucket.id)).toEqual([arnOf("alice@example.org"), bobArn].sort());
-    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).items.map((s) => s.id)).toContain(bucket.id);
     await services.provisioning.terminateProduct(as(people.alice), bucket.id, { confirmName: bucket.name });
     await settle(bucket.id);
-    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).items.map((s) => s.id)).not.toContain(bucket.id);
     expect(await services.db.productShare.count({ where: { provisionedProductId: bucket.id } })).toBe(0);
   });
 
@@ -160,7 +160,7 @@ describe("sharing alice's bucket", () => {
     expect(view.owner.arn).toBe(bobArn);
     expect(view.principals.map((p) => p.arn)).toEqual([ANALYST]);
     expect((await services.db.productShare.findMany({ where: { provisionedProductId: bucket.id } })).map((r) => r.principalArn)).toEqual([ANALYST]);
-    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).items.map((s) => s.id)).not.toContain(bucket.id);
   });
 
   it("showing who has access asks AWS nothing: the product's parameters name the sharing parameter", async () => {
@@ -173,9 +173,9 @@ describe("sharing alice's bucket", () => {
 
   it("is not listed under Shared with me for whoever now owns it", async () => {
     const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [arnOf("bob@example.org")], RestrictSameRegionDownload: "true" });
-    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).toContain(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).items.map((s) => s.id)).toContain(bucket.id);
     await services.db.provisionedProduct.update({ where: { id: bucket.id }, data: { ownerId: people.bob.id } });
-    expect((await services.sharing.listSharedWithMe(people.bob)).map((s) => s.id)).not.toContain(bucket.id);
+    expect((await services.sharing.listSharedWithMe(people.bob)).items.map((s) => s.id)).not.toContain(bucket.id);
   });
 
   it("allows an account on the allow-list and refuses others, naming the account, with no AWS call", async () => {

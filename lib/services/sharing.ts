@@ -9,10 +9,12 @@ import { updateProduct } from "@/lib/services/provisioning";
 import { findVisibleProduct } from "@/lib/services/products";
 import { recordAudit } from "@/lib/services/audit";
 import { listUsers } from "@/lib/services/admin";
+import { cursorOf, pageOf, type Page } from "@/lib/services/paging";
 import { isOwnerBoundParameter } from "@/lib/domain/ownership";
 import { describePrincipal, isSharingParameter, maxSharedPrincipals, shareChanges, sharedListIssues, sharedListOf, type PrincipalDescription } from "@/lib/domain/sharing";
 import type { ParameterValues } from "@/lib/domain/parameters";
-import type { ProvisionedProduct, User } from "@/generated/prisma/client";
+import { SHARED_WITH_ME_PAGE_SIZE, type SharedWithMeQuery } from "@/lib/domain/shared-with-me";
+import { Prisma, type ProvisionedProduct, type User } from "@/generated/prisma/client";
 
 type Actor = { user: User; requestId?: string | null };
 
@@ -156,19 +158,49 @@ export async function searchPeople(actor: Actor, q: string): Promise<{ items: Sh
 
 export type SharedWithMe = { id: string; name: string; productName: string; owner: { name: string | null; email: string }; bucket: string | null; since: string };
 
-/** Products others shared with this person's end-user principal (read-only), newest share first. */
-export async function listSharedWithMe(user: User): Promise<SharedWithMe[]> {
-  const shares = await db.productShare.findMany({
-    // A product this person now owns (a transfer to someone it was shared with) is in My products.
-    where: { principalArn: principalArnOf(user), provisionedProduct: { status: { not: "TERMINATED" }, ownerId: { not: user.id } } },
-    include: { provisionedProduct: { include: { owner: { select: { name: true, email: true } } } } },
-    orderBy: { since: "desc" },
-    take: 200,
-  });
-  return shares.map((s) => {
-    const p = s.provisionedProduct;
-    const outputs = (p.outputs ?? []) as { key: string; value: string }[];
-    const bucket = outputs.find((o) => /^Bucket(Name|Arn)$/i.test(o.key)) ?? outputs.find((o) => /bucket/i.test(o.key));
-    return { id: p.id, name: p.name, productName: p.productName, owner: p.owner, bucket: bucket?.value ?? null, since: s.since.toISOString() };
-  });
+type SharedRow = { id: string; name: string; product_name: string; owner_name: string | null; owner_email: string; bucket: string | null; since: Date; sort_value: string };
+
+/**
+ * Products others shared with this person's end-user principal (read-only), newest share first, a
+ * page at a time (keyset on when it was shared and the product's id): the page, its total and
+ * each row's bucket (the first output named BucketName or BucketArn, else the first naming a
+ * bucket) in one query whatever the page size.
+ */
+export async function listSharedWithMe(user: User, query: Partial<SharedWithMeQuery> = {}): Promise<Page<SharedWithMe>> {
+  const limit = query.limit ?? SHARED_WITH_ME_PAGE_SIZE;
+  const after = cursorOf(query.cursor);
+  const keyset = after ? Prisma.sql`WHERE (sh.since, sh.id) < (${after.value}::timestamp, ${after.id}::uuid)` : Prisma.empty;
+  const result = await db.$queryRaw<(Partial<SharedRow> & { total: number })[]>`
+    WITH shared AS (
+      -- A product this person now owns (a transfer to someone it was shared with) is in My products.
+      SELECT s.provisioned_product_id AS id, s.since
+      FROM product_shares s JOIN provisioned_products p ON p.id = s.provisioned_product_id
+      WHERE s.principal_arn = ${principalArnOf(user)} AND p.status <> 'TERMINATED' AND p.owner_id <> ${user.id}::uuid
+    ), summary AS (
+      SELECT count(*)::int AS total FROM shared
+    ), page AS (
+      SELECT sh.id, sh.since, sh.since::text AS sort_value, p.name, p.product_name, o.name AS owner_name, o.email AS owner_email,
+             (SELECT e.output->>'value'
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p.outputs) = 'array' THEN p.outputs ELSE '[]'::jsonb END) WITH ORDINALITY AS e(output, n)
+              WHERE e.output->>'key' ~* 'bucket'
+              ORDER BY (e.output->>'key' ~* '^bucket(name|arn)$') DESC, e.n
+              LIMIT 1) AS bucket,
+             row_number() OVER (ORDER BY sh.since DESC, sh.id DESC) AS position
+      FROM shared sh JOIN provisioned_products p ON p.id = sh.id JOIN users o ON o.id = p.owner_id
+      ${keyset}
+      ORDER BY sh.since DESC, sh.id DESC
+      LIMIT ${limit + 1}
+    )
+    SELECT summary.total, page.id, page.name, page.product_name, page.owner_name, page.owner_email, page.bucket, page.since, page.sort_value
+    FROM summary LEFT JOIN page ON TRUE
+    ORDER BY page.position`;
+  const rows = result.filter((r): r is SharedRow & { total: number } => r.id != null);
+  return pageOf(rows, limit, result[0]?.total ?? 0, (r) => ({
+    id: r.id,
+    name: r.name,
+    productName: r.product_name,
+    owner: { name: r.owner_name, email: r.owner_email },
+    bucket: r.bucket,
+    since: r.since.toISOString(),
+  }));
 }

@@ -10,6 +10,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { ProductList } from "@/components/products/product-list";
 import { SharedWithMe } from "@/components/products/shared-with-me";
 import { listSharedWithMe } from "@/lib/services/sharing";
+import { SHARED_WITH_ME_PREVIEW } from "@/lib/domain/shared-with-me";
 
 export const metadata: Metadata = { title: "My products" };
 
@@ -22,7 +23,7 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
   const view: MyProductsView = { sort: query.sort, ...(query.q ? { q: query.q } : {}), ...(query.terminated === "1" ? { terminated: "1" } : {}), ...(query.limit !== MY_PRODUCTS_PAGE_SIZE ? { limit: query.limit } : {}) };
   // The first page on the server; the client pages and refetches from it.
   const readAt = Date.now();
-  const [firstPage, shared] = await Promise.all([listMyProducts(user, query), listSharedWithMe(user)]);
+  const [firstPage, shared] = await Promise.all([listMyProducts(user, query), listSharedWithMe(user, { limit: SHARED_WITH_ME_PREVIEW })]);
   return (
     <>
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -40,7 +41,7 @@ export default async function MyProductsPage({ searchParams }: { searchParams: P
         </p>
       )}
       <ProductList initialView={view} initialPage={firstPage} readAt={readAt} />
-      <SharedWithMe items={shared} />
+      <SharedWithMe page={shared} />
     </>
   );
 }
