@@ -12,6 +12,7 @@ import { requestIdFrom } from "@/lib/request-id";
 import { attemptedAction, recordDenied } from "@/lib/services/audit";
 import { authenticateAccessToken } from "@/lib/services/access-tokens";
 import { bearerTokenOf } from "@/lib/domain/access-tokens";
+import { clientAddress } from "@/lib/domain/client-address";
 import type { User } from "@/generated/prisma/client";
 
 /** Bodies over this are refused with 413 before they are read in full. */
@@ -109,10 +110,9 @@ async function sessionUser(request: NextRequest) {
   return user;
 }
 
-/** The caller's address as the proxy in front of the portal reports it (first X-Forwarded-For hop). */
+/** The caller's address as the nearest trusted proxy saw it (lib/domain/client-address.ts). */
 function clientIpOf(request: NextRequest): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip")?.trim() || null;
+  return clientAddress(request.headers.get("x-forwarded-for"), env().TRUSTED_PROXY_HOPS);
 }
 
 /**

@@ -96,6 +96,16 @@ describe("a token's life", () => {
     expect(await db.auditEvent.count()).toBe(auditBefore);
   });
 
+  it("notes the address the proxy in front of the portal saw, not one the caller wrote before it", async () => {
+    const { token, accessToken } = await newToken(people.alice, "forged-address");
+    const lastUsedIpAfter = async (forwardedFor: string) => {
+      expect((await getCredentials({ ...bearer(token), "x-forwarded-for": forwardedFor })).status).toBe(200);
+      return (await db.accessToken.findUniqueOrThrow({ where: { id: accessToken.id } })).lastUsedIp;
+    };
+    expect(await lastUsedIpAfter("198.51.100.66, 203.0.113.9")).toBe("203.0.113.9");
+    expect(await lastUsedIpAfter("203.0.113.9, <script>")).toBeNull();
+  });
+
   it("stops at once when revoked (audited), when expired, and when its owner is deactivated", async () => {
     const revoked = await newToken(people.alice, "to-revoke");
     expect((await getCredentials(bearer(revoked.token))).status).toBe(200);
