@@ -59,6 +59,7 @@ async function main() {
       { route: "page /products (50)", url: u("/products"), cookie: cookie.few, group: "other" },
       { route: "page /products (2,000)", url: u("/products"), cookie: cookie.many, group: "other" },
       { route: "GET /api/products/[id]", url: u(`/api/products/${seeded.productOfFew}`), cookie: cookie.few, group: "detail" },
+      { route: "GET /api/products/[id]/changes (the product page's poll)", url: u(`/api/products/${seeded.productOfFew}/changes`), cookie: cookie.few, group: "polling" },
       { route: "page /products/[id]", url: u(`/products/${seeded.productOfFew}`), cookie: cookie.few, group: "other" },
       { route: "GET /api/catalog", url: u("/api/catalog"), cookie: cookie.few, group: "catalog" },
       { route: "page /catalog", url: u("/catalog"), cookie: cookie.few, group: "other" },

@@ -54,6 +54,7 @@ const EXPECTED: Record<string, { kind: "api" | "page"; methods: Partial<Record<M
   "/api/products": { kind: "api", methods: { GET: signedIn(200), POST: signedIn(422) } },
   "/api/products/changes": { kind: "api", methods: { GET: signedIn(200) } },
   "/api/products/[id]": { kind: "api", methods: { GET: ownedRead, PATCH: ownedWrite } },
+  "/api/products/[id]/changes": { kind: "api", methods: { GET: ownedRead } },
   "/api/products/[id]/preview": { kind: "api", methods: { POST: ownedWrite } },
   "/api/products/[id]/sharing": { kind: "api", methods: { GET: ownedRead, POST: ownedWrite } },
   "/api/products/[id]/sharing/preview": { kind: "api", methods: { POST: ownedWrite } },

@@ -7,7 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { canTerminate, canUpdate, settledNotice } from "@/lib/domain/status";
 import { pollEvery, productVersion } from "@/lib/queries/product-watch";
-import type { ProductDetailView } from "@/lib/services/products";
+import type { ProductDetailView, ProductWatch } from "@/lib/services/products";
 import type { SharingView } from "@/lib/services/sharing";
 import type { SharingRules } from "@/lib/domain/shared-list";
 import type { TransferView } from "@/lib/services/transfers";
@@ -45,8 +45,9 @@ function withQueries<P extends object>(load: () => Promise<React.ComponentType<P
 type Watched = Pick<ProductDetailView, "id" | "name" | "status" | "statusMessage" | "updatedAt" | "transfer" | "records">;
 
 /**
- * While AWS works on the product (or a transfer runs): asks for it every 2 s and refreshes the
- * page when it changed; says so (a toast) when it settles. A plain fetch, not a TanStack query:
+ * While AWS works on the product (or a transfer runs): asks every 2 s for what its version is made
+ * of (one query on the server) and refreshes the page when it changed; says so (a toast) when it
+ * settles. A plain fetch, not a TanStack query:
  * nothing here keeps the product, the server render does.
  */
 export function ProductWatcher({ product, watching }: { product: Watched; watching: boolean }) {
@@ -64,10 +65,10 @@ export function ProductWatcher({ product, watching }: { product: Watched; watchi
   useEffect(() => {
     if (!watching) return;
     return pollEvery(async () => {
-      const response = await fetch(`/api/products/${encodeURIComponent(product.id)}`, { cache: "no-store" });
+      const response = await fetch(`/api/products/${encodeURIComponent(product.id)}/changes`, { cache: "no-store" });
       // Changed: refresh the server render. Asking goes on until the new render arrives (this
       // effect then starts over with its version), so a refresh lost on the way is retried.
-      if (response.ok && productVersion((await response.json()) as Watched) !== version) router.refresh();
+      if (response.ok && productVersion((await response.json()) as ProductWatch) !== version) router.refresh();
     });
   }, [watching, product.id, version, router]);
 

@@ -31,7 +31,8 @@ export function pollEvery(ask: (stopped: () => boolean) => Promise<void>, interv
   };
 }
 
-type Watched = Pick<ProductDetailView, "status" | "updatedAt" | "transfer" | "records">;
+/** What a version is made of: the product page's view, or the poll's (GET /api/products/[id]/changes). */
+type Watched = Pick<ProductDetailView, "status" | "updatedAt"> & { transfer: { status: string; step: number } | null; records: { id: string; status: string }[] };
 
 export function productVersion(view: Watched): string {
   return [view.status, view.updatedAt, view.transfer ? `${view.transfer.status}:${view.transfer.step}` : "", view.records.map((r) => `${r.id}:${r.status}`).join(",")].join("|");

@@ -4,7 +4,7 @@ import { recordDenied } from "@/lib/services/audit";
 import { NotFoundError } from "@/lib/errors";
 import { isRowId } from "@/lib/domain/ids";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
-import { activeTransferOf, type TransferView } from "@/lib/services/transfers";
+import { ACTIVE_TRANSFER_STATUSES, activeTransferOf, type TransferView } from "@/lib/services/transfers";
 import { can } from "@/lib/domain/permissions";
 import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { MY_PRODUCTS_PAGE_SIZE, myProductSortDirection, type MyProductSort, type MyProductsQuery } from "@/lib/domain/my-products";
@@ -252,6 +252,30 @@ export async function myProductChanges(user: Pick<User, "id">): Promise<ProductC
   return changesOf(rows[0]);
 }
 
+/**
+ * What the product page polls while AWS works on the product (or a transfer runs): what its
+ * version is made of (lib/queries/product-watch.ts), in the same order as the page's records,
+ * in one query; the page itself is rendered again only when that version moves.
+ */
+export type ProductWatch = { id: string; status: ProvisionedProduct["status"]; updatedAt: string; transfer: { status: string; step: number } | null; records: { id: string; status: string }[] };
+
+type WatchRow = { id: string; owner_id: string; status: ProvisionedProduct["status"]; updated_at: Date; transfer: { status: string; step: number } | null; records: { id: string; status: string }[] };
+
+export async function watchProduct(user: User, id: string, requestId?: string | null): Promise<ProductWatch> {
+  const rows = isRowId(id)
+    ? await db.$queryRaw<WatchRow[]>`
+        SELECT p.id, p.owner_id, p.status, p.updated_at,
+               (SELECT json_build_object('status', t.status, 'step', t.step) FROM ownership_transfers t
+                WHERE t.provisioned_product_id = p.id AND t.status::text IN (${join(ACTIVE_TRANSFER_STATUSES)}) LIMIT 1) AS transfer,
+               COALESCE((SELECT json_agg(json_build_object('id', r.id, 'status', r.status) ORDER BY r.created_at DESC, r.id DESC)
+                         FROM provisioning_records r WHERE r.provisioned_product_id = p.id), '[]'::json) AS records
+        FROM provisioned_products p WHERE p.id = ${id}::uuid`
+    : [];
+  const row = rows[0] ? { ...rows[0], ownerId: rows[0].owner_id } : null;
+  const found = await assertVisible(user, row, "read", { action: "product.read", requestId });
+  return { id: found.id, status: found.status, updatedAt: found.updated_at.toISOString(), transfer: found.transfer, records: found.records };
+}
+
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
   // One read of the row with what the page shows, the visibility rule applied to it, and the
   // transfer looked up beside it (not after).
@@ -259,7 +283,7 @@ export async function getProductView(user: User, id: string, requestId?: string 
     isRowId(id)
       ? db.provisionedProduct.findUnique({
           where: { id },
-          include: { owner: { select: { email: true } }, records: { orderBy: { createdAt: "desc" }, include: { requestedBy: { select: { email: true } } } } },
+          include: { owner: { select: { email: true } }, records: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: { requestedBy: { select: { email: true } } } } },
         })
       : null,
     isRowId(id) ? activeTransferOf(id) : null,
