@@ -7,7 +7,7 @@ import { submitProvision } from "@/lib/services/provisioning";
 import { recordAudit } from "@/lib/services/audit";
 import { enqueueTracking } from "@/lib/jobs/boss";
 import { logger } from "@/lib/logger";
-import { isFinalRecordStatus } from "@/lib/domain/status";
+import { FINAL_RECORD_STATUSES, isFinalRecordStatus } from "@/lib/domain/status";
 
 export type ReconcileReport = {
   scanned: number;
@@ -56,12 +56,32 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
   // may be someone else's (made outside the portal), and attaching it would hand it to this row.
   const byToken = new Map([...inAws.values()].filter((p) => p.token).map((p) => [p.token!, p]));
 
-  const live = await db.provisionedProduct.findMany({ where: { status: { not: "TERMINATED" } }, include: { owner: true, records: { orderBy: { createdAt: "desc" } } } });
+  // What the comparison reads of every live product: its own columns and its unfinished records
+  // (a finished one decides nothing here). The launch's first record, the owner and the launch's
+  // parameters are read only for the rare row that never got its AWS id. (Every product with its
+  // owner and all its records was 2.2 s and 320 MB a run at 20,000 products with 60,000 records.)
+  const live = await db.provisionedProduct.findMany({
+    where: { status: { not: "TERMINATED" } },
+    select: {
+      id: true,
+      awsProvisionedProductId: true,
+      provisionToken: true,
+      status: true,
+      createdAt: true,
+      updatedAt: true,
+      lastRecordId: true,
+      records: {
+        where: { status: { notIn: [...FINAL_RECORD_STATUSES] } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        select: { id: true, recordId: true, status: true, recordType: true, createdAt: true },
+      },
+    },
+  });
+  const firstRecordOf = (productId: string) => db.provisioningRecord.findFirst({ where: { provisionedProductId: productId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   for (const row of live) {
     try {
       if (!row.awsProvisionedProductId) {
         const found = byToken.get(row.provisionToken);
-        const firstRecord = row.records.at(-1);
         if (found) {
           // The call reached AWS but its answer was lost (or is still on its way): attach what AWS
           // has, unless the request got there first.
@@ -70,6 +90,7 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
             data: { awsProvisionedProductId: found.id, lastRecordId: found.lastRecordId ?? null, status: found.status === "AVAILABLE" ? "AVAILABLE" : "UNDER_CHANGE", statusMessage: null },
           });
           if (attached.count === 0) continue;
+          const firstRecord = found.lastRecordId ? await firstRecordOf(row.id) : null;
           if (firstRecord && found.lastRecordId) {
             await db.provisioningRecord.updateMany({ where: { id: firstRecord.id, recordId: null }, data: { recordId: found.lastRecordId, status: "IN_PROGRESS" } });
             await enqueueTracking(firstRecord.id);
@@ -98,7 +119,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
           });
           if (claimed.count === 0) continue;
           // Never reached AWS: send it again with the same token (AWS dedupes on it).
-          const form = await getProvisioningForm(row.owner, { productId: row.productId, artifactId: row.provisioningArtifactId, ...(row.pathId ? { pathId: row.pathId } : {}) });
+          const [full, firstRecord] = await Promise.all([db.provisionedProduct.findUniqueOrThrow({ where: { id: row.id }, include: { owner: true } }), firstRecordOf(row.id)]);
+          const form = await getProvisioningForm(full.owner, { productId: full.productId, artifactId: full.provisioningArtifactId, ...(full.pathId ? { pathId: full.pathId } : {}) });
           if (form.parameters.some((p) => p.noEcho)) {
             // The portal never stores secret (NoEcho) values, so it cannot send this launch again.
             await db.provisionedProduct.update({
@@ -107,8 +129,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
             });
             continue;
           }
-          const request = (firstRecord?.request as { parameters?: Record<string, string | string[]> } | undefined)?.parameters ?? (row.parameters as Record<string, string | string[]>);
-          await submitProvision({ user: row.owner, requestId: "reconcile" }, row, { parameters: request }, form);
+          const request = (firstRecord?.request as { parameters?: Record<string, string | string[]> } | undefined)?.parameters ?? (full.parameters as Record<string, string | string[]>);
+          await submitProvision({ user: full.owner, requestId: "reconcile" }, full, { parameters: request }, form);
           report.pendingResubmitted++;
         }
         continue;
