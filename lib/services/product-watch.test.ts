@@ -5,9 +5,9 @@
  * product's history, and it is the product page's rule for who may ask: the owner and
  * administrators; anyone else learns nothing (404, the refusal audited).
  */
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
+import { countQueries } from "@/test/support/queries";
 import { bucketRequest, catalogIds, logInPeople, rejection, settle, type CatalogIds, type People } from "@/test/support/portal-fixtures";
 import { productVersion } from "@/lib/queries/product-watch";
 import type { User } from "@/generated/prisma/client";
@@ -73,14 +73,9 @@ describe("the product page's poll", () => {
       INSERT INTO provisioning_records (id, provisioned_product_id, record_id, record_type, status, request, created_at, updated_at)
       SELECT gen_random_uuid(), '${launched.id}', 'rec-hist' || lpad(j::text, 9, '0'), 'UPDATE_PROVISIONED_PRODUCT', 'SUCCEEDED', '{}', now() - (j || ' minutes')::interval, now()
       FROM generate_series(1, 200) AS j`);
-    const spy = vi.spyOn(pg.Client.prototype, "query");
-    try {
-      const watch = await products.watchProduct(people.alice, launched.id);
-      expect(spy.mock.calls.length).toBe(1);
-      expect(watch.records).toHaveLength(201);
-    } finally {
-      spy.mockRestore();
-    }
+    const { result: watch, queries } = await countQueries(() => products.watchProduct(people.alice, launched.id));
+    expect(queries).toBe(1);
+    expect(watch.records).toHaveLength(201);
     const { page, poll } = await versions(people.alice, launched.id);
     expect(poll).toBe(page);
   });

@@ -5,9 +5,9 @@
  * every share exactly once, newest first; each row's bucket comes from its outputs; a page costs
  * one query whatever its size; a cursor the portal did not give is refused naming the field.
  */
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
+import { queriesPerPage } from "@/test/support/queries";
 import { sharedWithMeQuerySchema } from "@/lib/domain/shared-with-me";
 import type { User } from "@/generated/prisma/client";
 
@@ -100,19 +100,8 @@ describe("Shared with me, paged", () => {
   });
 
   it("costs one query a page, whether it holds 1 or 100 rows", async () => {
-    const spy = vi.spyOn(pg.Client.prototype, "query");
-    try {
-      const counts: number[] = [];
-      for (const limit of [1, 10, 100]) {
-        spy.mockClear();
-        const page = await sharing.listSharedWithMe(reader, query({ limit }));
-        expect(page.items).toHaveLength(limit);
-        counts.push(spy.mock.calls.length);
-      }
-      expect(counts).toEqual([1, 1, 1]); // the page and its total in one round trip
-    } finally {
-      spy.mockRestore();
-    }
+    // The page and its total in one round trip.
+    expect(await queriesPerPage([1, 10, 100], (limit) => sharing.listSharedWithMe(reader, query({ limit })))).toEqual([1, 1, 1]);
   });
 
   it("refuses a cursor it did not give, naming the field", async () => {
