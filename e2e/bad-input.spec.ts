@@ -433,6 +433,7 @@ test("every bad request gets a 4xx naming the field, none a 500, and the whole c
     ]),
     { name: "update: an id that is not a UUID", method: "PATCH", url: "/api/products/000000000000000000000000000000000000", body: {}, status: 404, field: /not the id of a product/ },
     { name: "terminate: a 10 KB id", method: "POST", url: `/api/products/${"x".repeat(10_000)}/terminate`, body: { confirmName: "x" }, status: 404, field: /not the id of a product/ },
+    { name: "the product page's poll: a 10 KB id", method: "GET", url: `/api/products/${"x".repeat(10_000)}/changes`, status: 404, field: /not the id of a product/ },
   ];
   expect(corpus.length).toBeGreaterThanOrEqual(200);
 
