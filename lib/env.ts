@@ -115,9 +115,9 @@ const common = {
     .default("true")
     .transform((v) => v === "true"),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
-  /** Per-person budgets, shared by every instance (lib/services/rate-limits.ts): a burst of this many, refilled over a minute. */
   /** Proxies in front of the portal that append the caller's address to X-Forwarded-For (lib/api/with-user.ts). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  /** Per-person budgets, shared by every instance (lib/services/rate-limits.ts): a burst of this many, refilled over a minute. */
   RATE_LIMIT_LAUNCHES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   RATE_LIMIT_PREVIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   RATE_LIMIT_NAME_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),

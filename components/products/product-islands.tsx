@@ -47,8 +47,8 @@ type Watched = Pick<ProductDetailView, "id" | "name" | "status" | "statusMessage
 /**
  * While AWS works on the product (or a transfer runs): asks every 2 s for what its version is made
  * of (one query on the server) and refreshes the page when it changed; says so (a toast) when it
- * settles. A plain fetch, not a TanStack query:
- * nothing here keeps the product, the server render does.
+ * settles. A plain fetch, not a TanStack query: nothing here keeps the product, the server render
+ * does.
  */
 export function ProductWatcher({ product, watching }: { product: Watched; watching: boolean }) {
   const router = useRouter();
