@@ -22,6 +22,8 @@ export const USER_SORTS = { email: "Email", lastLogin: "Last login", name: "Name
 export type UserSort = keyof typeof USER_SORTS;
 
 export const MAX_PAGE_SIZE = 100;
+/** A page's rows when the URL does not say. */
+export const DEFAULT_PAGE_SIZE = 50;
 
 export const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
@@ -37,7 +39,7 @@ export const paging = {
       .regex(/^[A-Za-z0-9_-]+$/, "cursor is not one the portal gave")
       .refine((cursor) => decodeCursor(cursor) !== null, "cursor is not one the portal gave; start from the first page"),
   ),
-  limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: "limit must be a number" }).int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}`).default(50)),
+  limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: "limit must be a number" }).int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}`).default(DEFAULT_PAGE_SIZE)),
   dir: optional(z.enum(["asc", "desc"], { error: 'dir is "asc" or "desc"' })),
 };
 
@@ -71,7 +73,7 @@ export function sortDirection(sort: ProductSort | UserSort, dir: "asc" | "desc" 
 }
 
 /** The URL query of a filter, without defaults and blanks, e.g. for links that keep it. */
-export function filterQuery(filter: Record<string, string | number | undefined>, defaults: Record<string, string | number> = { sort: "created", limit: 50 }): string {
+export function filterQuery(filter: Record<string, string | number | undefined>, defaults: Record<string, string | number> = { sort: "created", limit: DEFAULT_PAGE_SIZE }): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === "" || defaults[key] === value) continue;

@@ -3,13 +3,13 @@
  *
  * Decisions:
  * - Newest share first, paged by cursor (keyset on when it was shared and the product's id), 50 a
- *   page by default, at most 100: nothing shared is ever out of reach, however many there are.
+ *   page by default (the admin lists' paging), at most 100: nothing shared is ever out of reach,
+ *   however many there are.
  * - My products shows the first SHARED_WITH_ME_PREVIEW of them and links to the whole list.
  */
 import { z } from "zod";
 import { paging } from "./admin-filters";
 
-export const SHARED_WITH_ME_PAGE_SIZE = 50;
 export const SHARED_WITH_ME_PREVIEW = 10;
 
 export const sharedWithMeQuerySchema = z.object({ cursor: paging.cursor, limit: paging.limit });

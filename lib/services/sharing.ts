@@ -13,7 +13,8 @@ import { cursorOf, pageOf, type Page } from "@/lib/services/paging";
 import { isOwnerBoundParameter } from "@/lib/domain/ownership";
 import { describePrincipal, isSharingParameter, maxSharedPrincipals, shareChanges, sharedListIssues, sharedListOf, type PrincipalDescription } from "@/lib/domain/sharing";
 import type { ParameterValues } from "@/lib/domain/parameters";
-import { SHARED_WITH_ME_PAGE_SIZE, type SharedWithMeQuery } from "@/lib/domain/shared-with-me";
+import type { SharedWithMeQuery } from "@/lib/domain/shared-with-me";
+import { DEFAULT_PAGE_SIZE } from "@/lib/domain/admin-filters";
 import { Prisma, type ProvisionedProduct, type User } from "@/generated/prisma/client";
 
 type Actor = { user: User; requestId?: string | null };
@@ -167,7 +168,7 @@ type SharedRow = { id: string; name: string; product_name: string; owner_name: s
  * bucket) in one query whatever the page size.
  */
 export async function listSharedWithMe(user: User, query: Partial<SharedWithMeQuery> = {}): Promise<Page<SharedWithMe>> {
-  const limit = query.limit ?? SHARED_WITH_ME_PAGE_SIZE;
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = cursorOf(query.cursor);
   const keyset = after ? Prisma.sql`WHERE (sh.since, sh.id) < (${after.value}::timestamp, ${after.id}::uuid)` : Prisma.empty;
   const result = await db.$queryRaw<(Partial<SharedRow> & { total: number })[]>`
