@@ -3,7 +3,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { listAllProducts, productChoices } from "@/lib/services/admin";
 import { firstValues, PRODUCT_SORTS, productFilterSchema, sortDirection, STORED_PRODUCT_STATUSES } from "@/lib/domain/admin-filters";
 import { statusBadge } from "@/lib/domain/status";
-import { FilterErrors } from "@/components/admin/filter-errors";
+import { FilterErrors } from "@/components/ui/filter-errors";
 import { Pager } from "@/components/ui/pager";
 import { FilterActions, filterInput, SortFields } from "@/components/admin/filter-form";
 import { ProductsTable } from "@/components/admin/products-table";

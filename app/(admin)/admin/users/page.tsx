@@ -4,7 +4,7 @@ import { DataTable, EmptyList, Row, RowHeader } from "@/components/ui/table";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/services/admin";
 import { firstValues, sortDirection, USER_SORTS, userFilterSchema } from "@/lib/domain/admin-filters";
-import { FilterErrors } from "@/components/admin/filter-errors";
+import { FilterErrors } from "@/components/ui/filter-errors";
 import { Pager } from "@/components/ui/pager";
 import { FilterActions, filterInput, SortFields } from "@/components/admin/filter-form";
 import { DateTime } from "@/components/ui/date-time";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { IntentLink } from "@/components/ui/intent-link";
 import { Pager } from "@/components/ui/pager";
-import { FilterErrors } from "@/components/admin/filter-errors";
+import { FilterErrors } from "@/components/ui/filter-errors";
 import { SharedWithMeTable } from "@/components/products/shared-with-me";
 import { requireUser } from "@/lib/auth/session";
 import { listSharedWithMe } from "@/lib/services/sharing";
