@@ -1,9 +1,10 @@
 /**
- * What the product page polls while AWS works (GET /api/products/[id]/changes), against PostgreSQL
- * and the emulator over HTTP: through a launch and a termination its version is the page's own
- * (so the page refreshes exactly when what it shows changed), it costs one query whatever the
- * product's history, and it is the product page's rule for who may ask: the owner and
- * administrators; anyone else learns nothing (404, the refusal audited).
+ * The product page's read and what the page polls while AWS works (GET /api/products/[id]/changes),
+ * against PostgreSQL and the emulator over HTTP. The page's read is one query whatever the
+ * product's history and shows each record as stored. Through a launch and a termination the
+ * poll's version is the page's own (so the page refreshes exactly when what it shows changed),
+ * it costs one query whatever the product's history, and it is the product page's rule for who
+ * may ask: the owner and administrators; anyone else learns nothing (404, the refusal audited).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
@@ -78,6 +79,54 @@ describe("the product page's poll", () => {
     expect(watch.records).toHaveLength(201);
     const { page, poll } = await versions(people.alice, launched.id);
     expect(poll).toBe(page);
+  });
+
+  it("the page itself is one query whatever the history, each record as stored; a transfer holding the product is shown", async () => {
+    const launched = await settle((await provisioning.launchProduct(as(people.alice), bucketRequest(ids))).id);
+    // 200 more records: asked by alice, by an admin or by nobody (a reconciliation), some failed
+    // with AWS's errors, some still running; three share the same moment (the id breaks the tie).
+    await db.$executeRawUnsafe(`
+      INSERT INTO provisioning_records (id, provisioned_product_id, record_id, record_type, status, errors, request, requested_by_id, created_at, updated_at, completed_at)
+      SELECT gen_random_uuid(), '${launched.id}', CASE WHEN j % 7 = 0 THEN NULL ELSE 'rec-view' || lpad(j::text, 9, '0') END, 'UPDATE_PROVISIONED_PRODUCT',
+             CASE WHEN j % 5 = 0 THEN 'FAILED' WHEN j % 11 = 0 THEN 'IN_PROGRESS' ELSE 'SUCCEEDED' END,
+             CASE WHEN j % 5 = 0 THEN jsonb_build_array(jsonb_build_object('code', 'E' || j, 'description', 'failed ' || j)) ELSE '[]'::jsonb END, '{}',
+             CASE j % 3 WHEN 0 THEN '${people.alice.id}'::uuid WHEN 1 THEN '${people.admin.id}'::uuid ELSE NULL END,
+             CASE WHEN j <= 3 THEN timestamp '2026-01-02 03:04:05.678' ELSE now() - (j || ' minutes')::interval - (j || ' milliseconds')::interval END, now(),
+             CASE WHEN j % 11 = 0 THEN NULL ELSE now() - (j || ' seconds')::interval END
+      FROM generate_series(1, 200) AS j`);
+    const { result: view, queries } = await countQueries(() => products.getProductView(people.alice, launched.id));
+    expect(queries).toBe(1);
+
+    const row = await db.provisionedProduct.findUniqueOrThrow({
+      where: { id: launched.id },
+      include: { owner: true, records: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: { requestedBy: true } } },
+    });
+    expect(view).toMatchObject({
+      id: row.id, name: row.name, productId: row.productId, versionId: row.provisioningArtifactId, status: "AVAILABLE", ownerEmail: "alice@example.org",
+      awsProvisionedProductId: row.awsProvisionedProductId, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+      parameters: row.parameters, tags: row.tags, outputs: row.outputs, canChange: true, canTransfer: false, transfer: null,
+    });
+    expect(view.records).toHaveLength(201);
+    expect(view.records).toEqual(
+      row.records.map((r) => ({
+        id: r.id, recordId: r.recordId, type: r.recordType, status: r.status, errors: r.errors, requestedBy: r.requestedBy?.email ?? null,
+        createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null,
+      })),
+    );
+    expect(view.records.filter((r) => r.errors.length > 0)).toHaveLength(40);
+    expect(new Set(view.records.map((r) => r.requestedBy))).toEqual(new Set(["alice@example.org", "admin@example.org", null]));
+
+    // An administrator's transfer waiting for confirmation holds it: the page shows it.
+    const transfer = await db.ownershipTransfer.create({
+      data: { provisionedProductId: launched.id, fromUserId: people.alice.id, toUserId: people.bob.id, requestedById: people.admin.id, status: "NEEDS_CONFIRMATION", step: 2, progress: { replacements: ["Bucket"] } },
+    });
+    const held = await products.getProductView(people.admin, launched.id);
+    expect(held).toMatchObject({ canChange: false, canTransfer: true });
+    expect(held.transfer).toMatchObject({ id: transfer.id, status: "NEEDS_CONFIRMATION", step: 2, from: { email: "alice@example.org" }, to: { email: "bob@example.org" }, requestedBy: "admin@example.org", replacements: ["Bucket"] });
+    const { page, poll } = await versions(people.admin, launched.id);
+    expect(poll).toBe(page);
+    await db.ownershipTransfer.update({ where: { id: transfer.id }, data: { status: "ROLLED_BACK" } });
+    expect((await products.getProductView(people.alice, launched.id)).transfer).toBeNull();
   });
 
   it("tells anyone but the owner and administrators nothing, and audits the refusal", async () => {

@@ -9,7 +9,7 @@ import { can } from "@/lib/domain/permissions";
 import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { MY_PRODUCTS_PAGE_SIZE, myProductSortDirection, type MyProductSort, type MyProductsQuery } from "@/lib/domain/my-products";
 import { Prisma } from "@/generated/prisma/client";
-import type { ProvisionedProduct, ProvisioningRecord, User } from "@/generated/prisma/client";
+import type { ProvisionedProduct, User } from "@/generated/prisma/client";
 
 const { sql, join, empty } = Prisma;
 type Sql = Prisma.Sql;
@@ -138,19 +138,6 @@ export function toSummary(p: ProvisionedProduct & { owner: Pick<User, "email"> }
   };
 }
 
-function toRecord(r: ProvisioningRecord & { requestedBy: Pick<User, "email"> | null }): RecordSummary {
-  return {
-    id: r.id,
-    recordId: r.recordId,
-    type: r.recordType,
-    status: r.status,
-    errors: (r.errors as { code: string; description: string }[]) ?? [],
-    requestedBy: r.requestedBy?.email ?? null,
-    createdAt: r.createdAt.toISOString(),
-    completedAt: r.completedAt?.toISOString() ?? null,
-  };
-}
-
 /** A row of My products: what the list shows, nothing more (the detail page loads the rest). */
 export type ProductListItem = Pick<ProductSummary, "id" | "name" | "productName" | "versionName" | "status" | "statusMessage" | "createdAt" | "updatedAt">;
 
@@ -276,30 +263,76 @@ export async function watchProduct(user: User, id: string, requestId?: string | 
   return { id: found.id, status: found.status, updatedAt: found.updated_at.toISOString(), transfer: found.transfer, records: found.records };
 }
 
+type ViewRow = {
+  id: string;
+  owner_id: string;
+  owner_email: string;
+  name: string;
+  product_id: string;
+  product_name: string;
+  provisioning_artifact_id: string;
+  provisioning_artifact_name: string;
+  path_id: string | null;
+  status: ProvisionedProduct["status"];
+  status_message: string | null;
+  aws_provisioned_product_id: string | null;
+  parameters: Record<string, string | string[]>;
+  tags: { key: string; value: string }[];
+  outputs: { key: string; value: string; description: string }[];
+  created_at: Date;
+  updated_at: Date;
+  records: RecordSummary[];
+  active_transfer: boolean;
+};
+
+/** A timestamp column as `Date.toISOString()` writes it (the columns hold UTC to the millisecond). */
+const iso = (column: Sql) => sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The product page: the row, its owner, its whole history (each record with who asked) and
+ * whether a transfer holds it, in one query whatever the history's length; the transfer itself
+ * (rare) is read only when there is one. Records in the poll's order (watchProduct).
+ */
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
-  // One read of the row with what the page shows, the visibility rule applied to it, and the
-  // transfer looked up beside it (not after).
-  const [found, transfer] = await Promise.all([
-    isRowId(id)
-      ? db.provisionedProduct.findUnique({
-          where: { id },
-          include: { owner: { select: { email: true } }, records: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: { requestedBy: { select: { email: true } } } } },
-        })
-      : null,
-    isRowId(id) ? activeTransferOf(id) : null,
-  ]);
-  const full = await assertVisible(user, found, "read", { action: "product.read", requestId });
+  const rows = isRowId(id)
+    ? await db.$queryRaw<ViewRow[]>`
+        SELECT p.id, p.owner_id, o.email AS owner_email, p.name, p.product_id, p.product_name, p.provisioning_artifact_id, p.provisioning_artifact_name,
+               p.path_id, p.status, p.status_message, p.aws_provisioned_product_id, p.parameters, p.tags, p.outputs, p.created_at, p.updated_at,
+               COALESCE((SELECT json_agg(json_build_object(
+                           'id', r.id, 'recordId', r.record_id, 'type', r.record_type, 'status', r.status, 'errors', COALESCE(r.errors, '[]'::jsonb),
+                           'requestedBy', u.email, 'createdAt', ${iso(sql`r.created_at`)}, 'completedAt', ${iso(sql`r.completed_at`)})
+                         ORDER BY r.created_at DESC, r.id DESC)
+                         FROM provisioning_records r LEFT JOIN users u ON u.id = r.requested_by_id
+                         WHERE r.provisioned_product_id = p.id), '[]'::json) AS records,
+               EXISTS (SELECT 1 FROM ownership_transfers t
+                       WHERE t.provisioned_product_id = p.id AND t.status::text IN (${join(ACTIVE_TRANSFER_STATUSES)})) AS active_transfer
+        FROM provisioned_products p JOIN users o ON o.id = p.owner_id
+        WHERE p.id = ${id}::uuid`
+    : [];
+  const row = rows[0] ? { ...rows[0], ownerId: rows[0].owner_id } : null;
+  const found = await assertVisible(user, row, "read", { action: "product.read", requestId });
   return {
-    ...toSummary(full),
-    ownerId: full.ownerId,
-    pathId: full.pathId,
-    parameters: full.parameters as Record<string, string | string[]>,
-    tags: full.tags as { key: string; value: string }[],
-    outputs: full.outputs as { key: string; value: string; description: string }[],
-    records: full.records.map(toRecord),
-    canChange: full.ownerId === user.id,
-    canTerminate: full.ownerId === user.id || can(user.role, "product:terminate-any"),
+    id: found.id,
+    name: found.name,
+    productId: found.product_id,
+    productName: found.product_name,
+    versionId: found.provisioning_artifact_id,
+    versionName: found.provisioning_artifact_name,
+    status: found.status,
+    statusMessage: found.status_message,
+    ownerEmail: found.owner_email,
+    awsProvisionedProductId: found.aws_provisioned_product_id,
+    createdAt: found.created_at.toISOString(),
+    updatedAt: found.updated_at.toISOString(),
+    ownerId: found.owner_id,
+    pathId: found.path_id,
+    parameters: found.parameters,
+    tags: found.tags,
+    outputs: found.outputs,
+    records: found.records,
+    canChange: found.owner_id === user.id,
+    canTerminate: found.owner_id === user.id || can(user.role, "product:terminate-any"),
     canTransfer: can(user.role, "product:transfer"),
-    transfer,
+    transfer: found.active_transfer ? await activeTransferOf(found.id) : null,
   };
 }
