@@ -213,13 +213,14 @@ describe("the stack's roles", () => {
     const statements = (role: string) =>
       (resources[role]!.Properties.Policies as { PolicyDocument: { Statement: { Action: string | string[]; Condition?: Record<string, Record<string, string>> }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
     const levelOf = (role: string, action: string) => statements(role).find((s) => [s.Action].flat().includes(action))?.Condition?.StringEquals;
-    for (const action of ["DescribeRecord", "UpdateProvisionedProduct", "TerminateProvisionedProduct", "SearchProvisionedProducts", "CreateProvisionedProductPlan"]) {
+    for (const action of ["DescribeRecord", "DescribeProvisionedProduct", "UpdateProvisionedProduct", "TerminateProvisionedProduct", "SearchProvisionedProducts", "CreateProvisionedProductPlan"]) {
       expect(levelOf("EndUserRole", `servicecatalog:${action}`), action).toEqual({ "servicecatalog:userLevel": "self" });
       expect(levelOf("AdminRole", `servicecatalog:${action}`), action).toEqual({ "servicecatalog:accountLevel": "self" });
     }
     const allowed = (role: string) => new Set(statements(role).flatMap((s) => [s.Action].flat()));
     expect(allowed("EndUserRole").has("servicecatalog:UpdateProvisionedProductProperties")).toBe(false);
-    expect(allowed("EndUserRole").has("servicecatalog:ScanProvisionedProducts")).toBe(false);
+    // Reconciliation lists the account with SearchProvisionedProducts; nothing scans it.
+    for (const role of ["EndUserRole", "AdminRole"]) expect(allowed(role).has("servicecatalog:ScanProvisionedProducts"), role).toBe(false);
     expect(allowed("AdminRole").has("servicecatalog:UpdateProvisionedProductProperties")).toBe(true);
     expect(allowed("AdminRole").has("servicecatalog:ProvisionProduct")).toBe(false);
   });

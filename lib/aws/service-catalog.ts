@@ -13,7 +13,8 @@ import {
   CreateProvisionedProductPlanCommand,
   DescribeProvisionedProductPlanCommand,
   DeleteProvisionedProductPlanCommand,
-  ScanProvisionedProductsCommand,
+  SearchProvisionedProductsCommand,
+  DescribeProvisionedProductCommand,
   UpdateProvisionedProductPropertiesCommand,
   type ProvisioningArtifactParameter,
   type RecordDetail,
@@ -112,8 +113,12 @@ export type RecordState = RecordAnswer & {
   updatedAt: Date | null;
 };
 
-/** A provisioned product as ScanProvisionedProducts lists it. */
+/** A provisioned product as AWS lists or describes it (what reconciliation compares). */
 export type ScannedProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
+
+function scannedOf(p: { Id?: string; Name?: string; Status?: string; LastRecordId?: string; IdempotencyToken?: string }): ScannedProduct {
+  return { id: p.Id!, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}), ...(p.IdempotencyToken ? { token: p.IdempotencyToken } : {}) };
+}
 
 function answerOf(detail: Pick<RecordDetail, "RecordId" | "ProvisionedProductId" | "Status"> | undefined): RecordAnswer {
   return { recordId: detail?.RecordId ?? null, provisionedProductId: detail?.ProvisionedProductId ?? null, status: detail?.Status ?? null };
@@ -316,19 +321,33 @@ export const sc = {
       await client.send(new DeleteProvisionedProductPlanCommand({ PlanId: planId, IgnoreErrors: true })).catch(() => undefined);
     }
   },
-  /** Every provisioned product in the account (ScanProvisionedProducts at the account level, all pages). */
-  async scanAccount(client: ServiceCatalogClient): Promise<ScannedProduct[]> {
+  /**
+   * Every provisioned product in the account: SearchProvisionedProducts at the account level, 100
+   * a page (ScanProvisionedProducts pages at most 20: 1,000 calls at 20,000 products, against 200).
+   * Search reads an index that AWS updates shortly after a change, so what it lists may lag:
+   * callers confirm anything they would act on with `describeProvisionedProduct`.
+   */
+  async searchAccount(client: ServiceCatalogClient): Promise<ScannedProduct[]> {
     const products: ScannedProduct[] = [];
     let token: string | undefined;
     do {
-      const page = await client.send(new ScanProvisionedProductsCommand({ AccessLevelFilter: { Key: "Account", Value: "self" }, PageSize: 20, ...(token ? { PageToken: token } : {}) }));
+      const page = await client.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "Account", Value: "self" }, PageSize: 100, ...(token ? { PageToken: token } : {}) }));
       for (const p of page.ProvisionedProducts ?? []) {
-        if (!p.Id) continue;
-        products.push({ id: p.Id, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}), ...(p.IdempotencyToken ? { token: p.IdempotencyToken } : {}) });
+        if (p.Id) products.push(scannedOf(p));
       }
       token = page.NextPageToken || undefined;
     } while (token);
     return products;
+  },
+  /** One provisioned product as AWS holds it now (read-after-write consistent); null when AWS has no such product. */
+  async describeProvisionedProduct(client: ServiceCatalogClient, id: string): Promise<ScannedProduct | null> {
+    try {
+      const out = await client.send(new DescribeProvisionedProductCommand({ Id: id }));
+      return out.ProvisionedProductDetail?.Id ? scannedOf(out.ProvisionedProductDetail) : null;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ResourceNotFoundException") return null;
+      throw error;
+    }
   },
   /** A transfer's new owner (UpdateProvisionedProductProperties, OWNER). */
   async changeOwner(client: ServiceCatalogClient, provisionedProductId: string, ownerArn: string, token: string): Promise<RecordAnswer> {

@@ -38,10 +38,24 @@ async function scanAccount(): Promise<Map<string, ScannedProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
-    async (client) => new Map((await sc.scanAccount(client)).map((p): [string, ScannedProduct] => [p.id, p])),
+    async (client) => new Map((await sc.searchAccount(client)).map((p): [string, ScannedProduct] => [p.id, p])),
     "admin",
   );
 }
+
+/**
+ * The account's list comes from AWS's search index, which may lag behind a change by a moment;
+ * before a row is changed on its word (gone, or in another state), AWS is asked about that one
+ * product directly. Drift is rare, so this costs a call now and then, not one per product.
+ */
+async function confirmInAws(id: string): Promise<ScannedProduct | null> {
+  return asUser(SYSTEM_IDENTITY, "Reconciling with AWS", (client) => sc.describeProvisionedProduct(client, id), "admin");
+}
+
+const differs = (aws: ScannedProduct, row: { status: string; lastRecordId: string | null }) => {
+  const mapped = aws.status === "PLAN_IN_PROGRESS" ? row.status : aws.status;
+  return mapped !== row.status || Boolean(aws.lastRecordId && aws.lastRecordId !== row.lastRecordId);
+};
 
 /**
  * Compares the database with Service Catalog and repairs drift: products terminated or changed
@@ -139,7 +153,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
       // AWS shows now is the portal's own change, not drift. Leave the row to that request.
       const answerPending = row.records.some((r) => !r.recordId && r.status === "CREATED" && now.getTime() - r.createdAt.getTime() < PENDING_GRACE_MS);
       if (answerPending) continue;
-      const aws = inAws.get(row.awsProvisionedProductId);
+      const listed = inAws.get(row.awsProvisionedProductId);
+      const aws = !listed || differs(listed, row) ? await confirmInAws(row.awsProvisionedProductId) : listed;
       // The scan shows AWS as it was when it began: a row written since (a launch that has just got
       // its AWS id, a status tracking has just moved on) cannot be judged by it. The next run will.
       const changedSinceScan = row.updatedAt >= scanStartedAt;
@@ -169,9 +184,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
         continue;
       }
       if (changedSinceScan) continue;
-      const awsStatus = aws.status as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR" | "PLAN_IN_PROGRESS";
-      const mapped = awsStatus === "PLAN_IN_PROGRESS" ? row.status : awsStatus;
-      if (mapped !== row.status || (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId)) {
+      if (differs(aws, row)) {
+        const mapped = (aws.status === "PLAN_IN_PROGRESS" ? row.status : aws.status) as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR";
         // Changed outside the portal: adopt AWS's view and follow its latest record.
         await db.provisionedProduct.update({ where: { id: row.id }, data: { status: mapped, lastRecordId: aws.lastRecordId ?? row.lastRecordId } });
         if (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId) {
