@@ -2,7 +2,7 @@
  * Reconciliation against PostgreSQL and the local AWS emulator: launches whose ProvisionProduct
  * answer was lost, launches that never reached AWS, and products changed outside the portal.
  */
-import { DescribeRecordCommand, ProvisionProductCommand, TerminateProvisionedProductCommand } from "@aws-sdk/client-service-catalog";
+import { DescribeRecordCommand, ProvisionProductCommand, TerminateProvisionedProductCommand, UpdateProvisionedProductCommand } from "@aws-sdk/client-service-catalog";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
 import {
@@ -328,6 +328,39 @@ describe("drift", () => {
     expect(row.terminatedAt).toBeInstanceOf(Date);
     const audit = await db.auditEvent.findFirst({ where: { action: "reconcile.terminated-outside", targetId: launched.id } });
     expect(audit).not.toBeNull();
+  });
+});
+
+describe("a change made outside the portal", () => {
+  it("is adopted: the row follows AWS's latest record, which is tracked to its end", async () => {
+    const launched = await settle((await provisioning.launchProduct(as(people.alice), bucketRequest(ids))).id);
+    const sc = await serviceCatalogAs(people.alice, backend);
+    const updated = await sc.send(
+      new UpdateProvisionedProductCommand({
+        ProvisionedProductId: launched.awsProvisionedProductId!,
+        ProductId: launched.productId,
+        ProvisioningArtifactId: launched.provisioningArtifactId,
+        ProvisioningParameters: Object.entries(launched.parameters as Record<string, string | string[]>).map(([Key, v]) => ({ Key, Value: Array.isArray(v) ? v.join(",") : v })),
+        UpdateToken: `outside-${Date.now()}`,
+      }),
+    );
+    const recordId = updated.RecordDetail!.RecordId!;
+    await waitFor("the update outside the portal", async () => (await sc.send(new DescribeRecordCommand({ Id: recordId }))).RecordDetail?.Status === "SUCCEEDED");
+
+    const watch = watchServiceCatalog();
+    let report: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      report = await reconcile();
+    } finally {
+      watch.restore();
+    }
+    expect(report.statusRepaired).toBeGreaterThanOrEqual(1);
+    // The list's word was checked with AWS before the row changed.
+    expect(watch.of("DescribeProvisionedProduct").map((c) => c.input.Id)).toContain(launched.awsProvisionedProductId);
+    const adopted = await db.provisioningRecord.findUniqueOrThrow({ where: { recordId } });
+    expect(adopted).toMatchObject({ provisionedProductId: launched.id, recordType: "UPDATE_PROVISIONED_PRODUCT", request: { source: "outside the portal" } });
+    expect(await settle(launched.id)).toMatchObject({ status: "AVAILABLE", lastRecordId: recordId });
+    expect((await db.provisioningRecord.findUniqueOrThrow({ where: { recordId } })).status).toBe("SUCCEEDED");
   });
 });
 

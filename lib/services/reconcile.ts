@@ -154,7 +154,8 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
       const answerPending = row.records.some((r) => !r.recordId && r.status === "CREATED" && now.getTime() - r.createdAt.getTime() < PENDING_GRACE_MS);
       if (answerPending) continue;
       const listed = inAws.get(row.awsProvisionedProductId);
-      const aws = !listed || differs(listed, row) ? await confirmInAws(row.awsProvisionedProductId) : listed;
+      // Missing from the list: gone, or not in the index yet. AWS says which.
+      const aws = listed ?? (await confirmInAws(row.awsProvisionedProductId));
       // The scan shows AWS as it was when it began: a row written since (a launch that has just got
       // its AWS id, a status tracking has just moved on) cannot be judged by it. The next run will.
       const changedSinceScan = row.updatedAt >= scanStartedAt;
@@ -185,12 +186,15 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
       }
       if (changedSinceScan) continue;
       if (differs(aws, row)) {
-        const mapped = (aws.status === "PLAN_IN_PROGRESS" ? row.status : aws.status) as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR";
+        // In another state on the list: changed outside the portal, or the list is behind. AWS says which.
+        const current = aws === listed ? await confirmInAws(row.awsProvisionedProductId) : aws;
+        if (!current || !differs(current, row)) continue;
+        const mapped = (current.status === "PLAN_IN_PROGRESS" ? row.status : current.status) as "AVAILABLE" | "UNDER_CHANGE" | "TAINTED" | "ERROR";
         // Changed outside the portal: adopt AWS's view and follow its latest record.
-        await db.provisionedProduct.update({ where: { id: row.id }, data: { status: mapped, lastRecordId: aws.lastRecordId ?? row.lastRecordId } });
-        if (aws.lastRecordId && aws.lastRecordId !== row.lastRecordId) {
-          const exists = await db.provisioningRecord.findUnique({ where: { recordId: aws.lastRecordId } });
-          const adopted = exists ?? (await db.provisioningRecord.create({ data: { provisionedProductId: row.id, recordId: aws.lastRecordId, recordType: "UPDATE_PROVISIONED_PRODUCT", status: "IN_PROGRESS", request: { source: "outside the portal" } } }));
+        await db.provisionedProduct.update({ where: { id: row.id }, data: { status: mapped, lastRecordId: current.lastRecordId ?? row.lastRecordId } });
+        if (current.lastRecordId && current.lastRecordId !== row.lastRecordId) {
+          const exists = await db.provisioningRecord.findUnique({ where: { recordId: current.lastRecordId } });
+          const adopted = exists ?? (await db.provisioningRecord.create({ data: { provisionedProductId: row.id, recordId: current.lastRecordId, recordType: "UPDATE_PROVISIONED_PRODUCT", status: "IN_PROGRESS", request: { source: "outside the portal" } } }));
           await enqueueTracking(adopted.id);
         }
         report.statusRepaired++;
