@@ -47,6 +47,16 @@ afterEach(async () => {
 
 const as = (user: People["alice"]) => ({ user, requestId: "test" });
 
+/** One reconciliation, with the Service Catalog commands it sent (and the test's hooks on them). */
+async function reconcileWatching(hooks?: Parameters<typeof watchServiceCatalog>[0]) {
+  const watch = watchServiceCatalog(hooks);
+  try {
+    return { report: await reconcile(), watch };
+  } finally {
+    watch.restore();
+  }
+}
+
 /**
  * A launch whose ProvisionProduct call never got an answer: AWS fails every attempt with HTTP 500
  * (so the portal cannot know whether it acted), and the row stays PENDING with no AWS ids.
@@ -113,13 +123,7 @@ describe("a launch interrupted between the AWS call and the database write", () 
     expect(early).toMatchObject({ pendingResubmitted: 0, pendingWaiting: 1, nextPendingDueAt: new Date(row.createdAt.getTime() + 30_000) });
 
     await age(row.id);
-    const watch = watchServiceCatalog();
-    let report: Awaited<ReturnType<typeof reconcile>>;
-    try {
-      report = await reconcile();
-    } finally {
-      watch.restore();
-    }
+    const { report, watch } = await reconcileWatching();
     expect(report.pendingResubmitted).toBe(1);
     const sent = watch.of("ProvisionProduct");
     expect(sent).toHaveLength(1);
@@ -237,7 +241,7 @@ describe("running while the portal itself changes a product", () => {
   it("does not take a launch that completed during its scan for a product terminated outside the portal", async () => {
     let launched: Awaited<ReturnType<typeof provisioning.launchProduct>> | undefined;
     // The launch gets its answer from AWS while the scan is under way (after AWS listed its products).
-    const watch = watchServiceCatalog({
+    const { report, watch } = await reconcileWatching({
       instead: (command, send) =>
         command.name === "SearchProvisionedProducts" && !launched
           ? send().then(async (page) => {
@@ -246,12 +250,6 @@ describe("running while the portal itself changes a product", () => {
             })
           : undefined,
     });
-    let report: Awaited<ReturnType<typeof reconcile>>;
-    try {
-      report = await reconcile();
-    } finally {
-      watch.restore();
-    }
     expect(report.markedTerminated).toBe(0);
     expect((await settle(launched!.id)).status).toBe("AVAILABLE");
     expect(await db.auditEvent.count({ where: { action: "reconcile.terminated-outside", targetId: launched!.id } })).toBe(0);
@@ -347,13 +345,7 @@ describe("a change made outside the portal", () => {
     const recordId = updated.RecordDetail!.RecordId!;
     await waitFor("the update outside the portal", async () => (await sc.send(new DescribeRecordCommand({ Id: recordId }))).RecordDetail?.Status === "SUCCEEDED");
 
-    const watch = watchServiceCatalog();
-    let report: Awaited<ReturnType<typeof reconcile>>;
-    try {
-      report = await reconcile();
-    } finally {
-      watch.restore();
-    }
+    const { report, watch } = await reconcileWatching();
     expect(report.statusRepaired).toBeGreaterThanOrEqual(1);
     // The list's word was checked with AWS before the row changed.
     expect(watch.of("DescribeProvisionedProduct").map((c) => c.input.Id)).toContain(launched.awsProvisionedProductId);
@@ -394,7 +386,7 @@ describe("reading the account", () => {
 
     // AWS's search index has not caught up: one product is missing from the list, another shows
     // an older state (an update in progress, its previous record).
-    const watch = watchServiceCatalog({
+    const { report, watch } = await reconcileWatching({
       instead: (command, send) =>
         command.name === "SearchProvisionedProducts"
           ? send().then((page) => {
@@ -408,12 +400,6 @@ describe("reading the account", () => {
             })
           : undefined,
     });
-    let report: Awaited<ReturnType<typeof reconcile>>;
-    try {
-      report = await reconcile();
-    } finally {
-      watch.restore();
-    }
     const pages = watch.of("SearchProvisionedProducts");
     expect(pages).toHaveLength(Math.ceil(inAccount / 100));
     expect(pages.map((p) => p.input)).toEqual(pages.map(() => expect.objectContaining({ AccessLevelFilter: { Key: "Account", Value: "self" }, PageSize: 100 })));
