@@ -34,7 +34,7 @@ const PENDING_GRACE_MS = 30_000;
 /** The status message of a launch a reconciliation is sending again (and its claim on the row). */
 const RESENDING = "The launch did not reach AWS; the portal is sending it again.";
 
-async function scanAccount(): Promise<Map<string, ScannedProduct>> {
+async function listAccount(): Promise<Map<string, ScannedProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
@@ -63,8 +63,8 @@ const differs = (aws: ScannedProduct, row: { status: string; lastRecordId: strin
  */
 export async function reconcile(now = new Date()): Promise<ReconcileReport> {
   const report: ReconcileReport = { scanned: 0, markedTerminated: 0, statusRepaired: 0, pendingAttached: 0, pendingResubmitted: 0, trackingRequeued: 0, pendingWaiting: 0 };
-  const scanStartedAt = new Date();
-  const inAws = await scanAccount();
+  const listStartedAt = new Date();
+  const inAws = await listAccount();
   report.scanned = inAws.size;
   // A row's launch is recognised by its ProvisionToken, not its name: a product with the same name
   // may be someone else's (made outside the portal), and attaching it would hand it to this row.
@@ -156,9 +156,9 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
       const listed = inAws.get(row.awsProvisionedProductId);
       // Missing from the list: gone, or not in the index yet. AWS says which.
       const aws = listed ?? (await confirmInAws(row.awsProvisionedProductId));
-      // The scan shows AWS as it was when it began: a row written since (a launch that has just got
+      // The list shows AWS as it was when it began: a row written since (a launch that has just got
       // its AWS id, a status tracking has just moved on) cannot be judged by it. The next run will.
-      const changedSinceScan = row.updatedAt >= scanStartedAt;
+      const changedSinceList = row.updatedAt >= listStartedAt;
       if (!aws) {
         // The portal's own termination, finished in AWS but not tracked yet: tracking records it.
         const terminating = row.records.find((r) => r.recordType === "TERMINATE_PROVISIONED_PRODUCT" && r.recordId && !isFinalRecordStatus(r.status));
@@ -167,7 +167,7 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
           report.trackingRequeued++;
           continue;
         }
-        if (changedSinceScan) continue;
+        if (changedSinceList) continue;
         // Compare-and-set: a reconciliation running at the same time records it once.
         const marked = await db.provisionedProduct.updateMany({
           where: { id: row.id, status: { not: "TERMINATED" }, updatedAt: row.updatedAt },
@@ -184,7 +184,7 @@ export async function reconcile(now = new Date()): Promise<ReconcileReport> {
         report.trackingRequeued++;
         continue;
       }
-      if (changedSinceScan) continue;
+      if (changedSinceList) continue;
       if (differs(aws, row)) {
         // In another state on the list: changed outside the portal, or the list is behind. AWS says which.
         const current = aws === listed ? await confirmInAws(row.awsProvisionedProductId) : aws;
