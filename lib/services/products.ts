@@ -121,7 +121,10 @@ export type ProductDetailView = ProductSummary & {
   transfer: TransferView | null;
 };
 
-export function toSummary(p: ProvisionedProduct & { owner: Pick<User, "email"> }): ProductSummary {
+/** The product's own columns a summary shows (a Prisma row, or a raw read under the same names). */
+type SummarySource = Pick<ProvisionedProduct, "id" | "name" | "productId" | "productName" | "provisioningArtifactId" | "provisioningArtifactName" | "status" | "statusMessage" | "awsProvisionedProductId" | "createdAt" | "updatedAt">;
+
+export function toSummary(p: SummarySource & { owner: Pick<User, "email"> }): ProductSummary {
   return {
     id: p.id,
     name: p.name,
@@ -263,27 +266,16 @@ export async function watchProduct(user: User, id: string, requestId?: string | 
   return { id: found.id, status: found.status, updatedAt: found.updated_at.toISOString(), transfer: found.transfer, records: found.records };
 }
 
-type ViewRow = {
-  id: string;
-  owner_id: string;
-  owner_email: string;
-  name: string;
-  product_id: string;
-  product_name: string;
-  provisioning_artifact_id: string;
-  provisioning_artifact_name: string;
-  path_id: string | null;
-  status: ProvisionedProduct["status"];
-  status_message: string | null;
-  aws_provisioned_product_id: string | null;
-  parameters: Record<string, string | string[]>;
-  tags: { key: string; value: string }[];
-  outputs: { key: string; value: string; description: string }[];
-  created_at: Date;
-  updated_at: Date;
-  records: RecordSummary[];
-  active_transfer: boolean;
-};
+/** The product page's one read: the row's columns under Prisma's names, the owner's email, the history. */
+type ViewRow = SummarySource &
+  Pick<ProvisionedProduct, "ownerId" | "pathId"> & {
+    ownerEmail: string;
+    parameters: Record<string, string | string[]>;
+    tags: { key: string; value: string }[];
+    outputs: { key: string; value: string; description: string }[];
+    records: RecordSummary[];
+    activeTransfer: boolean;
+  };
 
 /** A timestamp column as `Date.toISOString()` writes it (the columns hold UTC to the millisecond). */
 const iso = (column: Sql) => sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -296,8 +288,10 @@ const iso = (column: Sql) => sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
   const rows = isRowId(id)
     ? await db.$queryRaw<ViewRow[]>`
-        SELECT p.id, p.owner_id, o.email AS owner_email, p.name, p.product_id, p.product_name, p.provisioning_artifact_id, p.provisioning_artifact_name,
-               p.path_id, p.status, p.status_message, p.aws_provisioned_product_id, p.parameters, p.tags, p.outputs, p.created_at, p.updated_at,
+        SELECT p.id, p.owner_id AS "ownerId", o.email AS "ownerEmail", p.name, p.product_id AS "productId", p.product_name AS "productName",
+               p.provisioning_artifact_id AS "provisioningArtifactId", p.provisioning_artifact_name AS "provisioningArtifactName", p.path_id AS "pathId",
+               p.status, p.status_message AS "statusMessage", p.aws_provisioned_product_id AS "awsProvisionedProductId",
+               p.parameters, p.tags, p.outputs, p.created_at AS "createdAt", p.updated_at AS "updatedAt",
                COALESCE((SELECT json_agg(json_build_object(
                            'id', r.id, 'recordId', r.record_id, 'type', r.record_type, 'status', r.status, 'errors', COALESCE(r.errors, '[]'::jsonb),
                            'requestedBy', u.email, 'createdAt', ${iso(sql`r.created_at`)}, 'completedAt', ${iso(sql`r.completed_at`)})
@@ -305,34 +299,22 @@ export async function getProductView(user: User, id: string, requestId?: string 
                          FROM provisioning_records r LEFT JOIN users u ON u.id = r.requested_by_id
                          WHERE r.provisioned_product_id = p.id), '[]'::json) AS records,
                EXISTS (SELECT 1 FROM ownership_transfers t
-                       WHERE t.provisioned_product_id = p.id AND t.status::text IN (${join(ACTIVE_TRANSFER_STATUSES)})) AS active_transfer
+                       WHERE t.provisioned_product_id = p.id AND t.status::text IN (${join(ACTIVE_TRANSFER_STATUSES)})) AS "activeTransfer"
         FROM provisioned_products p JOIN users o ON o.id = p.owner_id
         WHERE p.id = ${id}::uuid`
     : [];
-  const row = rows[0] ? { ...rows[0], ownerId: rows[0].owner_id } : null;
-  const found = await assertVisible(user, row, "read", { action: "product.read", requestId });
+  const found = await assertVisible(user, rows[0] ?? null, "read", { action: "product.read", requestId });
   return {
-    id: found.id,
-    name: found.name,
-    productId: found.product_id,
-    productName: found.product_name,
-    versionId: found.provisioning_artifact_id,
-    versionName: found.provisioning_artifact_name,
-    status: found.status,
-    statusMessage: found.status_message,
-    ownerEmail: found.owner_email,
-    awsProvisionedProductId: found.aws_provisioned_product_id,
-    createdAt: found.created_at.toISOString(),
-    updatedAt: found.updated_at.toISOString(),
-    ownerId: found.owner_id,
-    pathId: found.path_id,
+    ...toSummary({ ...found, owner: { email: found.ownerEmail } }),
+    ownerId: found.ownerId,
+    pathId: found.pathId,
     parameters: found.parameters,
     tags: found.tags,
     outputs: found.outputs,
     records: found.records,
-    canChange: found.owner_id === user.id,
-    canTerminate: found.owner_id === user.id || can(user.role, "product:terminate-any"),
+    canChange: found.ownerId === user.id,
+    canTerminate: found.ownerId === user.id || can(user.role, "product:terminate-any"),
     canTransfer: can(user.role, "product:transfer"),
-    transfer: found.active_transfer ? await activeTransferOf(found.id) : null,
+    transfer: found.activeTransfer ? await activeTransferOf(found.id) : null,
   };
 }
