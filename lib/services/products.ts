@@ -270,6 +270,7 @@ export async function watchProduct(user: User, id: string, requestId?: string | 
 type ViewRow = SummarySource &
   Pick<ProvisionedProduct, "ownerId" | "pathId"> & {
     ownerEmail: string;
+    ownerAwsSessionName: string | null;
     parameters: Record<string, string | string[]>;
     tags: { key: string; value: string }[];
     outputs: { key: string; value: string; description: string }[];
@@ -286,9 +287,17 @@ const iso = (column: Sql) => sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"
  * (rare) is read only when there is one. Records in the poll's order (watchProduct).
  */
 export async function getProductView(user: User, id: string, requestId?: string | null): Promise<ProductDetailView> {
+  return (await readProductView(user, id, requestId)).view;
+}
+
+/** The product's owner as the page's read finds them: what their AWS principal is made of. */
+export type ProductOwner = Pick<User, "email" | "awsSessionName">;
+
+/** getProductView's read, with the owner's principal (the Sharing panel starts from it). */
+export async function readProductView(user: User, id: string, requestId?: string | null): Promise<{ view: ProductDetailView; owner: ProductOwner }> {
   const rows = isRowId(id)
     ? await db.$queryRaw<ViewRow[]>`
-        SELECT p.id, p.owner_id AS "ownerId", o.email AS "ownerEmail", p.name, p.product_id AS "productId", p.product_name AS "productName",
+        SELECT p.id, p.owner_id AS "ownerId", o.email AS "ownerEmail", o.aws_session_name AS "ownerAwsSessionName", p.name, p.product_id AS "productId", p.product_name AS "productName",
                p.provisioning_artifact_id AS "provisioningArtifactId", p.provisioning_artifact_name AS "provisioningArtifactName", p.path_id AS "pathId",
                p.status, p.status_message AS "statusMessage", p.aws_provisioned_product_id AS "awsProvisionedProductId",
                p.parameters, p.tags, p.outputs, p.created_at AS "createdAt", p.updated_at AS "updatedAt",
@@ -304,7 +313,7 @@ export async function getProductView(user: User, id: string, requestId?: string 
         WHERE p.id = ${id}::uuid`
     : [];
   const found = await assertVisible(user, rows[0] ?? null, "read", { action: "product.read", requestId });
-  return {
+  const view: ProductDetailView = {
     ...toSummary({ ...found, owner: { email: found.ownerEmail } }),
     ownerId: found.ownerId,
     pathId: found.pathId,
@@ -317,4 +326,5 @@ export async function getProductView(user: User, id: string, requestId?: string 
     canTransfer: can(user.role, "product:transfer"),
     transfer: found.activeTransfer ? await activeTransferOf(found.id) : null,
   };
+  return { view, owner: { email: found.ownerEmail, awsSessionName: found.ownerAwsSessionName } };
 }

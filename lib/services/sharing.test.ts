@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortalBackend, type PortalBackend } from "@/test/support/portal-backend";
-import { bucketRequest, callCount, catalogIds, emulatorCalls, emulatorState, logInPeople, resetCalls, settle, rejection, type CatalogIds, type People } from "@/test/support/portal-fixtures";
+import { bucketRequest, instanceRequest, callCount, catalogIds, emulatorCalls, emulatorState, logInPeople, resetCalls, settle, rejection, type CatalogIds, type People } from "@/test/support/portal-fixtures";
+import { countQueries } from "@/test/support/queries";
 import type { User } from "@/generated/prisma/client";
 
 const OWN = "123456789012";
@@ -21,6 +22,7 @@ let ids: CatalogIds;
 let services: {
   provisioning: typeof import("@/lib/services/provisioning");
   sharing: typeof import("@/lib/services/sharing");
+  products: typeof import("@/lib/services/products");
   db: typeof import("@/lib/db").db;
 };
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
   services = {
     provisioning: await import("@/lib/services/provisioning"),
     sharing: await import("@/lib/services/sharing"),
+    products: await import("@/lib/services/products"),
     db: (await import("@/lib/db")).db,
   };
   people = await logInPeople();
@@ -169,6 +172,27 @@ describe("sharing alice's bucket", () => {
     const view = await services.sharing.getSharing(as(people.alice), bucket.id);
     expect(view.principals.map((p) => p.arn)).toEqual([ANALYST]);
     expect((await emulatorCalls(backend)).total).toBe(0);
+  });
+
+  it("the product page reads its view and Sharing panel in 2 queries, the same panel the sharing API shows; none for a template without sharing", async () => {
+    const bobArn = arnOf("bob@example.org");
+    const bucket = await alicesBucket({ BucketName: "", S3UserARNs: [bobArn, ANALYST], RestrictSameRegionDownload: "true" });
+    await resetCalls(backend);
+    const { result: page, queries } = await countQueries(() => services.sharing.getProductPage(as(people.alice), bucket.id));
+    expect(queries).toBe(2);
+    expect(page.view).toEqual(await services.products.getProductView(people.alice, bucket.id));
+    expect(page.sharing).toEqual(await services.sharing.getSharing(as(people.alice), bucket.id));
+    expect(page.sharing!.owner).toMatchObject({ arn: arnOf("alice@example.org"), person: { email: "alice@example.org" } });
+    expect(page.sharing!.principals.map((p) => [p.arn, p.person?.email ?? null])).toEqual([[bobArn, "bob@example.org"], [ANALYST, null]]);
+    // An administrator sees the same panel; bob, only shared with, does not see the product.
+    expect((await services.sharing.getProductPage(as(people.admin), bucket.id)).sharing).toEqual(page.sharing);
+    expect((await rejection(services.sharing.getProductPage(as(people.bob), bucket.id))).status).toBe(404);
+    expect((await emulatorCalls(backend)).total).toBe(0);
+
+    const instance = await settle((await services.provisioning.launchProduct(as(people.alice), instanceRequest(ids))).id);
+    const plain = await services.sharing.getProductPage(as(people.alice), instance.id);
+    expect(plain.sharing).toBeNull();
+    expect(plain.view.id).toBe(instance.id);
   });
 
   it("is not listed under Shared with me for whoever now owns it", async () => {

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { principalArnOf, sharingRulesFor } from "@/lib/services/identity";
 import { getProvisioningForm } from "@/lib/services/catalog";
 import { updateProduct } from "@/lib/services/provisioning";
-import { findVisibleProduct } from "@/lib/services/products";
+import { findVisibleProduct, readProductView, type ProductDetailView, type ProductOwner } from "@/lib/services/products";
 import { recordAudit } from "@/lib/services/audit";
 import { listUsers } from "@/lib/services/admin";
 import { cursorOf, pageOf, type Page } from "@/lib/services/paging";
@@ -69,7 +69,10 @@ function sharingKeyOf(parameters: readonly { key: string }[]): string | null {
   return parameters.find((p) => isSharingParameter(p.key, env().SHARING_PARAMETER))?.key ?? null;
 }
 
-function currentList(product: ProvisionedProduct, key: string): string[] {
+/** What the Sharing panel reads of a product: a row, or the product page's view of it. */
+type SharingSource = { parameters: unknown; productId: string; provisioningArtifactId: string; pathId: string | null; status: string };
+
+function currentList(product: Pick<SharingSource, "parameters">, key: string): string[] {
   return sharedListOf(((product.parameters ?? {}) as ParameterValues)[key]);
 }
 
@@ -78,7 +81,7 @@ function currentList(product: ProvisionedProduct, key: string): string[] {
  * last updated with name it whenever its template has it, so a page view asks AWS nothing; only a
  * product whose stored parameters leave it out is looked up. Changing: always the template's.
  */
-async function productWithSharing(user: User, product: ProvisionedProduct, { stored = false }: { stored?: boolean } = {}): Promise<{ key: string }> {
+async function productWithSharing(user: User, product: Omit<SharingSource, "status">, { stored = false }: { stored?: boolean } = {}): Promise<{ key: string }> {
   if (stored) {
     const known = sharingKeyOf(Object.keys((product.parameters ?? {}) as ParameterValues).map((key) => ({ key })));
     if (known) return { key: known };
@@ -92,10 +95,26 @@ async function productWithSharing(user: User, product: ProvisionedProduct, { sto
 /** Who has access to the product: its owner, then each shared principal. Owner or admin. */
 export async function getSharing(actor: Actor, id: string): Promise<SharingView> {
   const product = await findVisibleProduct(actor.user, id, "read", { action: "product.read", requestId: actor.requestId });
-  const { key } = await productWithSharing(actor.user, product, { stored: true });
-  const owner = await db.user.findUniqueOrThrow({ where: { id: product.ownerId } });
-  const ownerArn = principalArnOf(owner);
-  const [ownerView, ...principals] = await describeAll([ownerArn, ...currentList(product, key)]);
+  const owner = await db.user.findUniqueOrThrow({ where: { id: product.ownerId }, select: { email: true, awsSessionName: true } });
+  return sharingOf(actor.user, product, owner);
+}
+
+/**
+ * The product page: its view and, when its template has the sharing parameter, its Sharing
+ * panel, from the one read of the view (the panel adds a query only to name the people on it).
+ */
+export async function getProductPage(actor: Actor, id: string): Promise<{ view: ProductDetailView; sharing: SharingView | null }> {
+  const { view, owner } = await readProductView(actor.user, id, actor.requestId);
+  const sharing = await sharingOf(actor.user, { ...view, provisioningArtifactId: view.versionId }, owner).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  return { view, sharing };
+}
+
+async function sharingOf(user: User, product: SharingSource, owner: ProductOwner): Promise<SharingView> {
+  const { key } = await productWithSharing(user, product, { stored: true });
+  const [ownerView, ...principals] = await describeAll([principalArnOf(owner), ...currentList(product, key)]);
   const rules = sharingRulesFor(owner);
   return { key, owner: ownerView!, principals, allowedAccounts: rules.allowedAccounts, maxPrincipals: maxSharedPrincipals(), busy: product.status === "UNDER_CHANGE" || product.status === "PENDING", status: product.status };
 }
