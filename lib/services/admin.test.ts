@@ -36,7 +36,7 @@ beforeAll(async () => {
     SELECT gen_random_uuid(), u.id, 'item-' || j || CASE WHEN j % 1000 = 7 THEN '-genome' ELSE '' END,
            (ARRAY['${PRODUCT_IDS.join("','")}'])[j % 3 + 1], 'Product ' || (j % 3), 'pa-aaaaaaaaaaaaa', 'v1',
            (CASE WHEN j % 10 = 0 THEN 'TERMINATED' WHEN j % 97 = 0 THEN 'ERROR' WHEN j % 89 = 0 THEN 'TAINTED' ELSE 'AVAILABLE' END)::"ProductStatus",
-           'seed-' || j, timestamp '2026-01-01' + (j || ' seconds')::interval, timestamp '2026-06-01' - (j || ' seconds')::interval
+           'seed-' || j, timestamp '2026-01-01' + (j || ' seconds')::interval + ((j * 37 % 1000) || ' milliseconds')::interval, timestamp '2026-06-01' - (j || ' seconds')::interval - ((j * 53 % 1000) || ' milliseconds')::interval
     FROM generate_series(0, ${PRODUCTS - 1}) AS j
     JOIN users u ON u.subject = 'user' || (j % ${USERS})`);
   await db.$executeRawUnsafe("ANALYZE users; ANALYZE provisioned_products;");
@@ -74,6 +74,9 @@ describe("all products, for admins", () => {
     expect(page.items).toHaveLength(50);
     expect(page.items.map((p) => p.name)).toEqual(live.reverse().slice(0, 50).map((j) => (j % 1000 === 7 ? `item-${j}-genome` : `item-${j}`)));
     expect(page.items[0]!.owner).toMatchObject({ email: `user${String((PRODUCTS - 1) % USERS).padStart(4, "0")}@example.org` });
+    // Timestamps as the rows hold them, to the millisecond, in Date.toISOString()'s form.
+    const rows = await db.provisionedProduct.findMany({ where: { id: { in: page.items.map((p) => p.id) } } });
+    expect(page.items.map((p) => [p.id, p.createdAt, p.updatedAt]).sort()).toEqual(rows.map((r) => [r.id, r.createdAt.toISOString(), r.updatedAt.toISOString()]).sort());
   });
 
   it("filters by owner, product, status, department, project and text, each exactly", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/generated/prisma/client";
-import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
+import { cursorOf, isoTimestamp, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { isRowId } from "@/lib/domain/ids";
 import { sortDirection, type ProductFilter, type ProductSort, type UserFilter, type UserSort } from "@/lib/domain/admin-filters";
 import type { ProductStatus } from "@/generated/prisma/client";
@@ -81,8 +81,9 @@ type ProductRow = {
   status: ProductStatus;
   product_name: string;
   provisioning_artifact_name: string;
-  created_at: Date;
-  updated_at: Date;
+  /** ISO 8601, made by PostgreSQL (isoTimestamp). */
+  created_at: string;
+  updated_at: string;
   owner_id: string;
   owner_email: string;
   department: string | null;
@@ -123,7 +124,8 @@ export async function listAllProducts(filter: ProductFilter, { countCap = PRODUC
       ) matching
     ), page AS (
       SELECT p.id, p.name, p.aws_provisioned_product_id, p.product_id, p.provisioning_artifact_id, p.path_id,
-             p.status, p.product_name, p.provisioning_artifact_name, p.created_at, p.updated_at,
+             p.status, p.product_name, p.provisioning_artifact_name,
+             ${isoTimestamp(sql`p.created_at`)} AS created_at, ${isoTimestamp(sql`p.updated_at`)} AS updated_at,
              u.id AS owner_id, u.email AS owner_email, u.department, u.project,
              ${column}::text AS sort_value,
              tr.status AS transfer_status, tr.step AS transfer_step, tr.failed_step AS transfer_failed_step, tr.failure_reason AS transfer_failure_reason, tr.to_email AS transfer_to,
@@ -157,8 +159,8 @@ export async function listAllProducts(filter: ProductFilter, { countCap = PRODUC
     status: r.status,
     productName: r.product_name,
     versionName: r.provisioning_artifact_name,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
     owner: { id: r.owner_id, email: r.owner_email, department: r.department, project: r.project },
     transfer: r.transfer_status
       ? { status: r.transfer_status, step: r.transfer_step ?? 1, failedStep: r.transfer_failed_step, failureReason: r.transfer_failure_reason, to: r.transfer_to ?? "" }

@@ -39,7 +39,7 @@ beforeAll(async () => {
     SELECT gen_random_uuid(), '${busy.id}', 'ws-' || lpad(((j * 7919) % ${MINE})::text, 4, '0') || CASE WHEN j % 100 = 3 THEN '-Genome_50%' ELSE '' END,
            'prod-aaaaaaaaaaaaa', CASE WHEN j % 2 = 0 THEN 'Private bucket' ELSE 'EC2 instance' END, 'pa-aaaaaaaaaaaaa', CASE WHEN j % 5 = 0 THEN 'v2 (Graviton)' ELSE 'v1' END,
            (CASE WHEN j % 10 = 0 THEN 'TERMINATED' WHEN j % 50 = 1 THEN 'UNDER_CHANGE' WHEN j % 7 = 0 THEN 'ERROR' ELSE 'AVAILABLE' END)::"ProductStatus",
-           'mine-' || j, timestamp '2026-01-01' + (j || ' seconds')::interval, timestamp '2026-06-01' - ((j % 300) || ' minutes')::interval
+           'mine-' || j, timestamp '2026-01-01' + (j || ' seconds')::interval + ((j * 37 % 1000) || ' milliseconds')::interval, timestamp '2026-06-01' - ((j % 300) || ' minutes')::interval
     FROM generate_series(0, ${MINE - 1}) AS j`);
   await db.$executeRawUnsafe(`
     INSERT INTO provisioned_products (id, owner_id, name, product_id, product_name, provisioning_artifact_id, provisioning_artifact_name, status, provision_token, created_at, updated_at)
@@ -112,6 +112,9 @@ describe("My products, paged", () => {
     const page = await products.listMyProducts(busy, query({ q: "genome" }));
     expect(Object.keys(page.items[0]!).sort()).toEqual(["createdAt", "id", "name", "productName", "status", "statusMessage", "updatedAt", "versionName"]);
     expect(page.items.every((p) => p.name.startsWith("ws-"))).toBe(true);
+    // Timestamps as the rows hold them, to the millisecond, in Date.toISOString()'s form.
+    const rows = await db.provisionedProduct.findMany({ where: { id: { in: page.items.map((p) => p.id) } } });
+    expect(page.items.map((p) => [p.id, p.createdAt, p.updatedAt]).sort()).toEqual(rows.map((r) => [r.id, r.createdAt.toISOString(), r.updatedAt.toISOString()]).sort());
     const theirs = await products.listMyProducts(other, query({ q: "ws-" }));
     expect(theirs.total).toBe(0);
   });

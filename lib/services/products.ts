@@ -6,7 +6,7 @@ import { isRowId } from "@/lib/domain/ids";
 import { consumeRateLimit } from "@/lib/services/rate-limits";
 import { ACTIVE_TRANSFER_STATUSES, activeTransferOf, type TransferView } from "@/lib/services/transfers";
 import { can } from "@/lib/domain/permissions";
-import { cursorOf, likePattern, pageOf, type Page } from "@/lib/services/paging";
+import { cursorOf, isoTimestamp as iso, likePattern, pageOf, type Page } from "@/lib/services/paging";
 import { MY_PRODUCTS_PAGE_SIZE, myProductSortDirection, type MyProductSort, type MyProductsQuery } from "@/lib/domain/my-products";
 import { Prisma } from "@/generated/prisma/client";
 import type { ProvisionedProduct, User } from "@/generated/prisma/client";
@@ -176,8 +176,9 @@ type ListRow = {
   provisioning_artifact_name: string;
   status: ProvisionedProduct["status"];
   status_message: string | null;
-  created_at: Date;
-  updated_at: Date;
+  /** ISO 8601, made by PostgreSQL (isoTimestamp). */
+  created_at: string;
+  updated_at: string;
   sort_value: string;
 };
 
@@ -207,7 +208,8 @@ export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyPr
              count(*) FILTER (WHERE ${IN_PROGRESS})::int AS in_progress, max(p.updated_at) AS changed_at
       FROM provisioned_products p WHERE p.owner_id = ${user.id}::uuid
     ), page AS (
-      SELECT p.id, p.name, p.product_name, p.provisioning_artifact_name, p.status, p.status_message, p.created_at, p.updated_at, ${column}::text AS sort_value,
+      SELECT p.id, p.name, p.product_name, p.provisioning_artifact_name, p.status, p.status_message,
+             ${iso(sql`p.created_at`)} AS created_at, ${iso(sql`p.updated_at`)} AS updated_at, ${column}::text AS sort_value,
              row_number() OVER (ORDER BY ${column} ${order}, p.id ${order}) AS position
       FROM provisioned_products p
       WHERE p.owner_id = ${user.id}::uuid AND ${where} ${keyset}
@@ -227,8 +229,8 @@ export async function listMyProducts(user: Pick<User, "id">, query: Partial<MyPr
       versionName: r.provisioning_artifact_name,
       status: r.status,
       statusMessage: r.status_message,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
     })),
     ...changesOf(summary),
   };
@@ -277,9 +279,6 @@ type ViewRow = SummarySource &
     records: RecordSummary[];
     activeTransfer: boolean;
   };
-
-/** A timestamp column as `Date.toISOString()` writes it (the columns hold UTC to the millisecond). */
-const iso = (column: Sql) => sql`to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * The product page: the row, its owner, its whole history (each record with who asked) and
