@@ -102,6 +102,7 @@ class Emulator {
       now: this.now,
       timings: this.timings,
       takeInjectedFailure: (product, operation) => this.faults.takeFailure(product, operation),
+      searchLagMs: () => this.faults.searchLagMs,
     });
   }
 

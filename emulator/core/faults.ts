@@ -18,7 +18,11 @@ import { z } from "zod";
  *       "operation": "PROVISION",   // PROVISION (default) | UPDATE | TERMINATE
  *       "message": "Simulated failure"
  *     },                            // an array of these queues several
- *     "expireSessions": true        // every STS session issued so far expires now (ExpiredToken)
+ *     "expireSessions": true,       // every STS session issued so far expires now (ExpiredToken)
+ *     "searchLagMs": 30000          // SearchProvisionedProducts answers from a copy of the account's
+ *                                   // provisioned products taken at most this long ago: a search
+ *                                   // index that has not caught up (a product launched since is
+ *                                   // missing, one changed since shows its earlier state)
  *   }
  */
 const failure = z.object({
@@ -39,6 +43,7 @@ export const faultsBody = z
     callers: z.array(z.string()).nullable().optional(),
     failNext: z.union([failure, z.array(failure)]).optional(),
     expireSessions: z.boolean().optional(),
+    searchLagMs: z.number().int().min(0).max(3_600_000).optional(),
   })
   .strict();
 
@@ -54,10 +59,11 @@ export type FaultSettings = {
   operations: string[] | null;
   callers: string[] | null;
   failNext: InjectedFailure[];
+  searchLagMs: number;
 };
 
 function noFaults(): FaultSettings {
-  return { throttlingRate: 0, internalErrorRate: 0, latencyMs: 0, throttleNext: 0, internalErrorNext: 0, operations: null, callers: null, failNext: [] };
+  return { throttlingRate: 0, internalErrorRate: 0, latencyMs: 0, throttleNext: 0, internalErrorNext: 0, operations: null, callers: null, failNext: [], searchLagMs: 0 };
 }
 
 export type CallFault = { kind: "throttle" | "internal"; latencyMs: number } | { kind: "none"; latencyMs: number };
@@ -80,7 +86,13 @@ export class Faults {
     if (body.internalErrorNext !== undefined) s.internalErrorNext = body.internalErrorNext;
     if (body.operations !== undefined) s.operations = body.operations;
     if (body.callers !== undefined) s.callers = body.callers;
+    if (body.searchLagMs !== undefined) s.searchLagMs = body.searchLagMs;
     if (body.failNext !== undefined) s.failNext.push(...(Array.isArray(body.failNext) ? body.failNext : [body.failNext]));
+  }
+
+  /** How far behind SearchProvisionedProducts' index may be (0: up to date). */
+  get searchLagMs(): number {
+    return this.settings.searchLagMs;
   }
 
   clear(): void {

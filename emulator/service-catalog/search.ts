@@ -29,6 +29,25 @@ const SEARCH_KEYS = [
 
 /** Listing provisioned products: SearchProvisionedProducts (query, sort) and ScanProvisionedProducts, at an access level. */
 export class ProvisionedProductSearch extends Part {
+  /** The search index when it lags (faults' searchLagMs): a copy of the products and when it was taken. */
+  private index: { takenAt: number; products: ProvisionedProduct[] } | null = null;
+
+  /**
+   * What SearchProvisionedProducts reads: the products as they are, or, while a lag is set, a copy
+   * taken at most that long ago (refreshed on the first search after it has aged that much).
+   */
+  private searchable(): ProvisionedProduct[] {
+    const lag = this.options.searchLagMs();
+    const live = Object.values(this.data.provisionedProducts);
+    if (lag <= 0) {
+      this.index = null;
+      return live;
+    }
+    const now = this.now();
+    if (!this.index || now - this.index.takenAt >= lag) this.index = { takenAt: now, products: structuredClone(live) };
+    return this.index.products;
+  }
+
   private matchesQuery(pp: ProvisionedProduct, query: string): boolean {
     const shown = attribute(this.catalog, pp);
     const fields: Record<string, string[]> = {
@@ -64,7 +83,7 @@ export class ProvisionedProductSearch extends Part {
   searchProvisionedProducts(caller: Principal, input: { AccessLevelFilter?: AccessLevel; Filters?: Record<string, string[]>; SortBy?: string; SortOrder?: string; PageSize?: number; PageToken?: string }) {
     // "The default is Account": an end user must ask for User explicitly.
     const level = accessLevel(caller, input.AccessLevelFilter, "SearchProvisionedProducts", "Account");
-    let products = Object.values(this.data.provisionedProducts).filter((pp) => visibleAt(caller, level, pp.userArn));
+    let products = this.searchable().filter((pp) => visibleAt(caller, level, pp.userArn));
     for (const [key, queries] of Object.entries(input.Filters ?? {})) {
       if (key !== "SearchQuery") {
         throw new InvalidParametersException(`1 validation error detected: Value '${key}' at 'filters' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy enum value set: [SearchQuery]]`);

@@ -152,6 +152,8 @@ export type ScOptions = {
   timings: Timings;
   /** One-shot failure injected by the faults endpoint for this product and operation, if any. */
   takeInjectedFailure: (product: { id: string; name: string }, operation: FailureOperation) => string | undefined;
+  /** How far behind SearchProvisionedProducts' index may be, in ms (the faults endpoint's searchLagMs; 0: up to date). */
+  searchLagMs: () => number;
 };
 
 /** Who made a request, as a record or plan keeps it (the session's tags and source identity). */

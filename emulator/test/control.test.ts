@@ -1,8 +1,15 @@
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { ProvisionProductCommand, SearchProductsCommand, DescribeProductCommand } from "@aws-sdk/client-service-catalog";
+import {
+  DescribeProductCommand,
+  DescribeProvisionedProductCommand,
+  ProvisionProductCommand,
+  SearchProductsCommand,
+  SearchProvisionedProductsCommand,
+  UpdateProvisionedProductCommand,
+} from "@aws-sdk/client-service-catalog";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../server";
-import { assume, control, failure, productsByName, scClient, start, stsClient, type Session } from "./helpers";
+import { assume, control, failure, productsByName, scClient, start, stsClient, waitForRecord, type Session } from "./helpers";
 
 let emulator: RunningEmulator;
 let alice: Session;
@@ -70,6 +77,49 @@ describe("faults as the SDK sees them", () => {
     const started = Date.now();
     await alice.sc.send(new SearchProductsCommand({}));
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("lets SearchProvisionedProducts lag behind the account while Describe stays current, until the lag is lifted or the index ages out", async () => {
+    const products = await productsByName(alice.sc);
+    const productId = products["S3 Private Encrypted Bucket"]!;
+    const artifactId = (await alice.sc.send(new DescribeProductCommand({ Id: productId }))).ProvisioningArtifacts![0]!.Id!;
+    const launch = async (name: string) => {
+      const { RecordDetail } = await alice.sc.send(
+        new ProvisionProductCommand({ ProductId: productId, ProvisioningArtifactId: artifactId, ProvisionedProductName: name, ProvisionToken: name, ProvisioningParameters: [{ Key: "OwnerPrincipalArn", Value: alice.arn }] }),
+      );
+      await waitForRecord(alice.sc, RecordDetail!.RecordId!);
+      return RecordDetail!.ProvisionedProductId!;
+    };
+    const listed = async () =>
+      Object.fromEntries(
+        ((await alice.sc.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "User", Value: "self" } }))).ProvisionedProducts ?? []).map((p) => [p.Name!, { status: p.Status, lastRecordId: p.LastRecordId }]),
+      );
+    const first = await launch("lag-first");
+    const firstRecord = (await listed())["lag-first"]!.lastRecordId;
+
+    await control(emulator, "POST", "faults", { searchLagMs: 60_000 });
+    expect(Object.keys(await listed())).toEqual(["lag-first"]); // the index as of now
+    const second = await launch("lag-second");
+    const { RecordDetail: update } = await alice.sc.send(new UpdateProvisionedProductCommand({ ProvisionedProductId: first, UpdateToken: "lag-update", ProvisioningParameters: [{ Key: "RestrictSameRegionDownload", Value: "false" }] }));
+    await waitForRecord(alice.sc, update!.RecordId!);
+    // The search has not caught up: the new product is missing, the updated one shows its launch record.
+    expect(await listed()).toEqual({ "lag-first": { status: "AVAILABLE", lastRecordId: firstRecord } });
+    // Describe reads the product itself.
+    expect((await alice.sc.send(new DescribeProvisionedProductCommand({ Id: second }))).ProvisionedProductDetail).toMatchObject({ Name: "lag-second", Status: "AVAILABLE" });
+    expect((await alice.sc.send(new DescribeProvisionedProductCommand({ Id: first }))).ProvisionedProductDetail!.LastRecordId).toBe(update!.RecordId);
+    expect((await control(emulator, "GET", "faults")).searchLagMs).toBe(60_000);
+
+    // Lifted: the next search is current.
+    await control(emulator, "POST", "faults", { searchLagMs: 0 });
+    expect(await listed()).toEqual({ "lag-first": { status: "AVAILABLE", lastRecordId: update!.RecordId }, "lag-second": { status: "AVAILABLE", lastRecordId: expect.any(String) } });
+
+    // A short lag: behind at first, caught up once the index is older than the lag.
+    await control(emulator, "POST", "faults", { searchLagMs: 2000 });
+    await listed();
+    await launch("lag-third");
+    expect(Object.keys(await listed()).sort()).toEqual(["lag-first", "lag-second"]);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(Object.keys(await listed()).sort()).toEqual(["lag-first", "lag-second", "lag-third"]);
   });
 
   it("rejects an invalid fault body", async () => {
