@@ -114,9 +114,9 @@ export type RecordState = RecordAnswer & {
 };
 
 /** A provisioned product as AWS lists or describes it (what reconciliation compares). */
-export type ScannedProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
+export type AccountProduct = { id: string; name: string; status: string; lastRecordId?: string; token?: string };
 
-function scannedOf(p: { Id?: string; Name?: string; Status?: string; LastRecordId?: string; IdempotencyToken?: string }): ScannedProduct {
+function accountProductOf(p: { Id?: string; Name?: string; Status?: string; LastRecordId?: string; IdempotencyToken?: string }): AccountProduct {
   return { id: p.Id!, name: p.Name ?? "", status: p.Status ?? "", ...(p.LastRecordId ? { lastRecordId: p.LastRecordId } : {}), ...(p.IdempotencyToken ? { token: p.IdempotencyToken } : {}) };
 }
 
@@ -327,23 +327,23 @@ export const sc = {
    * Search reads an index that AWS updates shortly after a change, so what it lists may lag:
    * callers confirm anything they would act on with `describeProvisionedProduct`.
    */
-  async searchAccount(client: ServiceCatalogClient): Promise<ScannedProduct[]> {
-    const products: ScannedProduct[] = [];
+  async searchAccount(client: ServiceCatalogClient): Promise<AccountProduct[]> {
+    const products: AccountProduct[] = [];
     let token: string | undefined;
     do {
       const page = await client.send(new SearchProvisionedProductsCommand({ AccessLevelFilter: { Key: "Account", Value: "self" }, PageSize: 100, ...(token ? { PageToken: token } : {}) }));
       for (const p of page.ProvisionedProducts ?? []) {
-        if (p.Id) products.push(scannedOf(p));
+        if (p.Id) products.push(accountProductOf(p));
       }
       token = page.NextPageToken || undefined;
     } while (token);
     return products;
   },
   /** One provisioned product as AWS holds it now (read-after-write consistent); null when AWS has no such product. */
-  async describeProvisionedProduct(client: ServiceCatalogClient, id: string): Promise<ScannedProduct | null> {
+  async describeProvisionedProduct(client: ServiceCatalogClient, id: string): Promise<AccountProduct | null> {
     try {
       const out = await client.send(new DescribeProvisionedProductCommand({ Id: id }));
-      return out.ProvisionedProductDetail?.Id ? scannedOf(out.ProvisionedProductDetail) : null;
+      return out.ProvisionedProductDetail?.Id ? accountProductOf(out.ProvisionedProductDetail) : null;
     } catch (error) {
       if ((error as { name?: string }).name === "ResourceNotFoundException") return null;
       throw error;

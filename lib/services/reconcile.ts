@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { asUser, sc, type ScannedProduct } from "@/lib/aws/service-catalog";
+import { asUser, sc, type AccountProduct } from "@/lib/aws/service-catalog";
 import { SYSTEM_IDENTITY } from "@/lib/aws/sessions";
 import { getProvisioningForm } from "@/lib/services/catalog";
 import { submitProvision } from "@/lib/services/provisioning";
@@ -34,11 +34,11 @@ const PENDING_GRACE_MS = 30_000;
 /** The status message of a launch a reconciliation is sending again (and its claim on the row). */
 const RESENDING = "The launch did not reach AWS; the portal is sending it again.";
 
-async function listAccount(): Promise<Map<string, ScannedProduct>> {
+async function listAccount(): Promise<Map<string, AccountProduct>> {
   return asUser(
     SYSTEM_IDENTITY,
     "Reconciling with AWS",
-    async (client) => new Map((await sc.searchAccount(client)).map((p): [string, ScannedProduct] => [p.id, p])),
+    async (client) => new Map((await sc.searchAccount(client)).map((p): [string, AccountProduct] => [p.id, p])),
     "admin",
   );
 }
@@ -48,11 +48,11 @@ async function listAccount(): Promise<Map<string, ScannedProduct>> {
  * before a row is changed on its word (gone, or in another state), AWS is asked about that one
  * product directly. Drift is rare, so this costs a call now and then, not one per product.
  */
-async function confirmInAws(id: string): Promise<ScannedProduct | null> {
+async function confirmInAws(id: string): Promise<AccountProduct | null> {
   return asUser(SYSTEM_IDENTITY, "Reconciling with AWS", (client) => sc.describeProvisionedProduct(client, id), "admin");
 }
 
-const differs = (aws: ScannedProduct, row: { status: string; lastRecordId: string | null }) => {
+const differs = (aws: AccountProduct, row: { status: string; lastRecordId: string | null }) => {
   const mapped = aws.status === "PLAN_IN_PROGRESS" ? row.status : aws.status;
   return mapped !== row.status || Boolean(aws.lastRecordId && aws.lastRecordId !== row.lastRecordId);
 };
