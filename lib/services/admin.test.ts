@@ -159,6 +159,38 @@ describe("all products, for admins", () => {
       expect(onProducts.length, JSON.stringify(over)).toBeGreaterThan(0);
     }
   });
+
+  it("offers each product anyone launched once, under its newest name, from index probes rather than a sort of every product", async () => {
+    // A product renamed in the catalog since its first launch; its newest row is terminated.
+    const owner = await userId(1);
+    await db.$executeRawUnsafe(`
+      INSERT INTO provisioned_products (id, owner_id, name, product_id, product_name, provisioning_artifact_id, provisioning_artifact_name, status, provision_token, created_at, updated_at)
+      VALUES (gen_random_uuid(), '${owner}', 'renamed-1', 'prod-ddddddddddddd', 'Old name', 'pa-aaaaaaaaaaaaa', 'v1', 'AVAILABLE', 'renamed-1', timestamp '2025-01-01', now()),
+             (gen_random_uuid(), '${owner}', 'renamed-2', 'prod-ddddddddddddd', 'A new name', 'pa-aaaaaaaaaaaaa', 'v1', 'TERMINATED', 'renamed-2', timestamp '2026-07-01', now())`);
+    try {
+      expect(await admin.productChoices()).toEqual([
+        { productId: "prod-ddddddddddddd", name: "A new name" },
+        { productId: PRODUCT_IDS[0], name: "Product 0" },
+        { productId: PRODUCT_IDS[1], name: "Product 1" },
+        { productId: PRODUCT_IDS[2], name: "Product 2" },
+      ]);
+      const { Prisma } = await import("@/generated/prisma/client");
+      const plan = await db.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${admin.PRODUCT_CHOICES}`);
+      const nodes: { "Node Type": string; "Relation Name"?: string; "Actual Rows": number; "Actual Loops": number; Plans?: never[] }[] = [];
+      const visit = (node: (typeof nodes)[number]) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) visit(child);
+      };
+      visit((plan[0]!["QUERY PLAN"] as unknown as { Plan: never }[])[0]!.Plan);
+      const onProducts = nodes.filter((n) => n["Relation Name"] === "provisioned_products");
+      expect(onProducts.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(nodes.map((n) => n["Node Type"])).not.toContain("Sort");
+      // A handful of index entries per product, not the table's PRODUCTS rows.
+      expect(onProducts.reduce((rows, n) => rows + n["Actual Rows"] * n["Actual Loops"], 0)).toBeLessThan(20);
+    } finally {
+      await db.$executeRawUnsafe(`DELETE FROM provisioned_products WHERE product_id = 'prod-ddddddddddddd'`);
+    }
+  });
 });
 
 describe("users, for admins", () => {
