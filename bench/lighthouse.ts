@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
+import { runsFrom } from "./load";
 
 export type LighthouseRow = { page: string; preset: "mobile" | "desktop"; performance: number; accessibility: number; lcpMs: number; tbtMs: number; cls: number; failedA11yAudits: string[]; floor?: true };
 export type LighthousePage = { name: string; url: string; /** Measured without the session cookie: the floor row. */ signedOut?: true };
@@ -40,7 +41,9 @@ async function run(url: string, cookie: string | null, preset: "mobile" | "deskt
   throw lastError;
 }
 
-export const LIGHTHOUSE_RUNS = 3;
+/** BENCH_LIGHTHOUSE_RUNS=7 takes medians of more runs (odd); BENCH_LIGHTHOUSE_PRESETS=mobile runs one preset. */
+export const LIGHTHOUSE_RUNS = runsFrom("BENCH_LIGHTHOUSE_RUNS", 3);
+const PRESETS = (process.env.BENCH_LIGHTHOUSE_PRESETS ?? "mobile,desktop").split(",").map((p) => p.trim()) as ("mobile" | "desktop")[];
 
 function rowOf(page: string, preset: "mobile" | "desktop", lhr: Awaited<ReturnType<typeof run>>): LighthouseRow {
   const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
@@ -59,7 +62,7 @@ function rowOf(page: string, preset: "mobile" | "desktop", lhr: Awaited<ReturnTy
 
 export async function lighthouseScores(pages: LighthousePage[], cookie: string, log: (line: string) => void): Promise<LighthouseRow[]> {
   const rows: LighthouseRow[] = [];
-  for (const preset of ["mobile", "desktop"] as const) {
+  for (const preset of PRESETS) {
     const runs: LighthouseRow[][] = pages.map(() => []);
     for (let round = 1; round <= LIGHTHOUSE_RUNS; round++) {
       for (const [i, page] of pages.entries()) {

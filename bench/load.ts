@@ -13,12 +13,13 @@ export const SECONDS = 4;
  * measured twice in one bench) landed 0.70× from itself in p99 with medians of 3, more than the
  * margins of the targets. BENCH_RUNS overrides it (odd, 1–15).
  */
-export const RUNS = runsFrom(process.env.BENCH_RUNS);
+export const RUNS = runsFrom("BENCH_RUNS", 5);
 
-function runsFrom(value: string | undefined): number {
-  if (value === undefined || value === "") return 5;
+export function runsFrom(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 15 || n % 2 === 0) throw new Error(`BENCH_RUNS must be an odd whole number from 1 to 15 (a median needs a middle run); got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 15 || n % 2 === 0) throw new Error(`${name} must be an odd whole number from 1 to 15 (a median needs a middle run); got "${value}"`);
   return n;
 }
 

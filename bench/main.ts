@@ -26,11 +26,13 @@ import { CONNECTIONS, loadInRounds, RUNS, SECONDS, type LoadResult } from "./loa
 import { awsCalls, bucketProduct, callsFor, launch, launchStorm, operation, resetCalls, statusLatencies, trackingBreakdown, waitSettled } from "./scenarios";
 import { FRONT_END_ROUTES, firstLoadJs } from "./frontend";
 import { startSecondInstance, twoInstanceStorm, type TwoInstances } from "./instances";
-import { lighthouseScores, type LighthouseRow } from "./lighthouse";
+import { lighthouseScores, type LighthousePage, type LighthouseRow } from "./lighthouse";
 
 const ALL_STEPS = ["routes", "aws", "storm", "instances", "lighthouse", "frontend"] as const;
 const STEPS = new Set((process.env.BENCH_STEPS ?? ALL_STEPS.join(",")).split(",").map((s) => s.trim()));
 const partial = ALL_STEPS.some((step) => !STEPS.has(step));
+/** BENCH_LIGHTHOUSE_PAGES="my products,floor" measures only the pages whose names start so. */
+const LIGHTHOUSE_PAGES = process.env.BENCH_LIGHTHOUSE_PAGES?.split(",").map((name) => name.trim().toLowerCase());
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -129,17 +131,18 @@ async function main() {
     let lighthouse: LighthouseRow[] | undefined;
     if (STEPS.has("lighthouse")) {
       log("Lighthouse");
+      const pages: LighthousePage[] = [
+        { name: "Catalog", url: u("/catalog") },
+        { name: "My products", url: u("/products") },
+        { name: "Product detail", url: u(`/products/${seeded.productOfFew}`) },
+        { name: "Launch form", url: u(`/catalog/${bucket.productId}/launch`) },
+        // The floor: the same build's lightest page (signed out: a heading, a paragraph and one
+        // button), measured in the same rounds. No target; how far the pages above land below
+        // it is what they add, and its own score is what this host and the framework allow.
+        { name: "Floor: sign-in page (signed out)", url: u("/signin"), signedOut: true },
+      ];
       lighthouse = await lighthouseScores(
-        [
-          { name: "Catalog", url: u("/catalog") },
-          { name: "My products", url: u("/products") },
-          { name: "Product detail", url: u(`/products/${seeded.productOfFew}`) },
-          { name: "Launch form", url: u(`/catalog/${bucket.productId}/launch`) },
-          // The floor: the same build's lightest page (signed out: a heading, a paragraph and one
-          // button), measured in the same rounds. No target; how far the pages above land below
-          // it is what they add, and its own score is what this host and the framework allow.
-          { name: "Floor: sign-in page (signed out)", url: u("/signin"), signedOut: true },
-        ],
+        pages.filter((page) => !LIGHTHOUSE_PAGES || LIGHTHOUSE_PAGES.some((name) => page.name.toLowerCase().startsWith(name))),
         cookie.few,
         log,
       );
