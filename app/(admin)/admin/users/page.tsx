@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
-import { IntentLink } from "@/components/ui/intent-link";
-import { DataTable, EmptyList, Row, RowHeader } from "@/components/ui/table";
+import { EmptyList } from "@/components/ui/table";
+import { UsersTable } from "@/components/admin/users-table";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/services/admin";
 import { firstValues, sortDirection, USER_SORTS, userFilterSchema } from "@/lib/domain/admin-filters";
 import { FilterErrors } from "@/components/ui/filter-errors";
 import { Pager } from "@/components/ui/pager";
 import { FilterActions, filterInput, SortFields } from "@/components/admin/filter-form";
-import { DateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "Users · Admin" };
 
@@ -50,36 +49,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       {page.items.length === 0 ? (
         <EmptyList>Nobody matches.</EmptyList>
       ) : (
-        <DataTable className="mt-4" caption="Users matching the filters" columns={["Email", "Name", "Role", "Department", "Project", "Last login", "Live products"]}>
-          {page.items.map((u) => (
-            <Row key={u.id}>
-              <RowHeader>
-                <IntentLink href={`/admin/users/${u.id}`} className="text-brand-700 underline-offset-2 hover:underline">
-                  {u.email}
-                </IntentLink>
-              </RowHeader>
-              <td>{u.name ?? "—"}</td>
-              <td>
-                {u.role === "ADMIN" ? "Administrator" : "Researcher"}
-                {u.deactivatedAt ? <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs">Deactivated</span> : null}
-              </td>
-              <td>{u.department ?? "—"}</td>
-              <td>{u.project ?? "—"}</td>
-              <td className="text-slate-600">
-                <DateTime value={u.lastLoginAt} empty="never" />
-              </td>
-              <td>
-                {u.liveProducts > 0 ? (
-                  <IntentLink href={`/admin/products?owner=${u.id}`} className="underline-offset-2 hover:underline" aria-label={`${u.liveProducts} live products of ${u.email}`}>
-                    {u.liveProducts}
-                  </IntentLink>
-                ) : (
-                  0
-                )}
-              </td>
-            </Row>
-          ))}
-        </DataTable>
+        <UsersTable users={page.items} />
       )}
       <Pager basePath="/admin/users" query={raw} nextCursor={page.nextCursor} shown={page.items.length} total={page.total} noun="users" />
     </>
