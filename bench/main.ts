@@ -58,6 +58,12 @@ async function main() {
       { route: "GET /api/products (50 products)", url: u("/api/products"), cookie: cookie.few, group: "my-products" },
       { route: "GET /api/products (2,000 products)", url: u("/api/products"), cookie: cookie.many, group: "my-products" },
       { route: "GET /api/products/changes (2,000; the poll)", url: u("/api/products/changes"), cookie: cookie.many, group: "polling" },
+      // Two floors for the page rows: the lightest page through the same build (sign-in, signed
+      // out: no session, no database), and a signed-in page with the same layout and guard as My
+      // products and one list query that finds nothing (Shared with me, for someone nobody shared
+      // with). What a page costs above the second is its own rows.
+      { route: "page /signin (signed out; floor of a page)", url: u("/signin"), group: "other" },
+      { route: "page /products/shared (empty; floor of a signed-in page)", url: u("/products/shared"), cookie: cookie.few, group: "other" },
       { route: "page /products (50)", url: u("/products"), cookie: cookie.few, group: "other" },
       { route: "page /products (2,000)", url: u("/products"), cookie: cookie.many, group: "other" },
       { route: "GET /api/products/[id]", url: u(`/api/products/${seeded.productOfFew}`), cookie: cookie.few, group: "detail" },
